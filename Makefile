@@ -1,0 +1,39 @@
+# make run: the default simulation; make test: lint + tests. Both build .venv themselves.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The first Python >= 3.12 found: $PYTHON, python3.13/3.12 on PATH, then pyenv's versions, then python3.
+PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
+	$$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
+	done)
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
+	@echo "using $(PYTHON_FOUND)"
+	"$(PYTHON_FOUND)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/bop run
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) bench/step_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The state: a Mesa agent whose attributes live in the model's numpy arrays."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from agents.rules import LEAVE, RULES, STAY
+
+if TYPE_CHECKING:
+    from model.alliances import Alliance
+    from model.model import BalanceOfPowerModel
+
+
+class State(mesa.Agent):
+    """A sovereign state. Its power, growth, position and the rest are views of model arrays,
+    so the hot path stays vectorised while each state still decides for itself."""
+
+    model: BalanceOfPowerModel
+
+    def __init__(self, model: BalanceOfPowerModel, index: int, name: str) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = name
+
+    @property
+    def power(self) -> float:
+        """Current power (capabilities)."""
+        return float(self.model.power[self.index])
+
+    @property
+    def share(self) -> float:
+        """Share of all living states' power."""
+        m = self.model
+        return float(m.power[self.index] / m.power[m.alive].sum()) if self.alive else 0.0
+
+    @property
+    def growth(self) -> float:
+        """Yearly growth rate of power."""
+        return float(self.model.growth[self.index])
+
+    @property
+    def position(self) -> tuple[float, float]:
+        """Capital position (x, y), or (lat, lon) in real scenarios."""
+        x, y = self.model.position[self.index]
+        return float(x), float(y)
+
+    @property
+    def revisionism(self) -> float:
+        """0 for a status-quo state, 1 for a revisionist."""
+        return float(self.model.revisionism[self.index])
+
+    @property
+    def strategy(self) -> str:
+        """Name of the decision rule the state follows."""
+        return str(self.model.strategy[self.index])
+
+    @property
+    def alive(self) -> bool:
+        """False once the state has been eliminated."""
+        return bool(self.model.alive[self.index])
+
+    @property
+    def alliance(self) -> Alliance | None:
+        """The alliance the state belongs to, if any."""
+        return self.model.alignments.alliance_of(self.index)
+
+    @property
+    def alliance_id(self) -> int:
+        """Id of its alliance, or -1 when unaligned (for data collection)."""
+        return int(self.model.alignments.membership[self.index])
+
+    def reconsider(self) -> None:
+        """Re-decide alignment by its rule on the world as it is now, and act on the decision."""
+        m = self.model
+        situation = m.perceive(np.array([self.index]))
+        decision = RULES[self.strategy](situation)
+        target, reason = int(decision.target[0]), str(decision.reason[0])
+        if target == STAY:
+            return
+        if target == LEAVE:
+            m.alignments.leave(self.index, m.steps, reason)
+            return
+        threat_leader = situation.leader[situation.main[0]] if situation.main[0] >= 0 else None
+        against = m.names[threat_leader] if threat_leader is not None else ""
+        partner = int(situation.leader[target])
+        m.alignments.align_with(self.index, partner, m.steps, reason, against)

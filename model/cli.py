@@ -1,0 +1,92 @@
+"""The `bop` command line: run simulations and inspect their results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from model.params import ParameterError, parse_text
+
+
+def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
+    """Turn ('n_states=30', 'war=true') into a parameter dict (validated later by the model)."""
+    params: dict[str, Any] = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="'--set'")
+        params[key.strip()] = parse_text(value)
+    return params
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A readable multi-line summary of one run."""
+    reached = summary["converged_at"]
+    lines = [
+        f"equilibrium      {summary['equilibrium']}"
+        + (f" (since step {reached})" if reached is not None else ""),
+        f"steps            {summary['steps']}",
+        f"states alive     {summary['states_alive']} of {summary['states_initial']}",
+        f"essential actors {summary['essential_alive']} of {summary['essential_initial']}",
+        f"alliances        {summary['alliances']}  ({summary['alliance_events']} alliance events)",
+        f"wars             {summary['wars']}",
+        f"largest state    {summary['s_max']:.3f} of all power;  largest bloc {summary['b_max']:.3f}",
+        f"concentration    CON {summary['con']:.3f}   HHI {summary['hhi']:.3f}"
+        f"   N_eff {summary['n_eff']:.2f}   polarity {summary['polarity']}",
+    ]
+    return "\n".join(lines)
+
+
+@click.group()
+@click.version_option(package_name="balance-of-power")
+def cli() -> None:
+    """balance-of-power: alliances, balancing and equilibrium among states (Mesa 3)."""
+
+
+@cli.command()
+@click.option("--scenario", default=None, help="World to build (default: random).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Set a parameter.")
+@click.option("--steps", default=200, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write results here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+def run(
+    scenario: str | None,
+    settings: tuple[str, ...],
+    steps: int,
+    seed: int,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Run one simulation and print its summary."""
+    from model.model import BalanceOfPowerModel
+    from model.output import write_run
+
+    params = parse_settings(settings)
+    if scenario is not None:
+        params["scenario"] = scenario
+    try:
+        model = BalanceOfPowerModel(rng=seed, **params)
+    except ParameterError as err:
+        raise click.UsageError(str(err)) from None
+    for _ in range(steps):
+        if not model.running:
+            break
+        model.step()
+    summary = model.summary()
+    if out is not None:
+        write_run(model, out)
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(format_summary(summary))
+        if out is not None:
+            click.echo(f"results written to {out}/")
+
+
+def main() -> None:
+    """Entry point of the `bop` console script."""
+    cli()

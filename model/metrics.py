@@ -1,0 +1,62 @@
+"""Equilibrium measures (DESIGN.md §4) as pure functions of arrays, so each can be checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.alliances import UNALIGNED
+
+
+def shares(power: np.ndarray) -> np.ndarray:
+    """Each state's share of total power."""
+    return power / power.sum()
+
+
+def bloc_shares(share: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Share of each bloc: every alliance, and every unaligned state on its own."""
+    aligned = membership != UNALIGNED
+    _, inverse = np.unique(membership[aligned], return_inverse=True)
+    alliance_totals = np.bincount(inverse, weights=share[aligned]) if aligned.any() else []
+    return np.concatenate([alliance_totals, share[~aligned]])
+
+
+def hhi(share: np.ndarray) -> float:
+    """Herfindahl-Hirschman index: the sum of squared shares."""
+    return float(np.sum(share**2))
+
+
+def n_eff(share: np.ndarray) -> float:
+    """Effective number of poles, 1 / HHI."""
+    return 1.0 / hhi(share)
+
+
+def con(share: np.ndarray) -> float:
+    """Ray-Singer concentration sqrt((HHI - 1/N) / (1 - 1/N)); 1 when a single state is left."""
+    n = len(share)
+    if n <= 1:
+        return 1.0
+    return float(np.sqrt(max(hhi(share) - 1.0 / n, 0.0) / (1.0 - 1.0 / n)))
+
+
+def polarity(bloc_share: np.ndarray, threshold: float) -> int:
+    """Number of blocs holding at least `threshold` of all power."""
+    return int(np.sum(bloc_share >= threshold))
+
+
+def _pair_count(sizes: np.ndarray) -> int:
+    return int(np.sum(sizes * (sizes - 1) // 2))
+
+
+def churn(before: np.ndarray, after: np.ndarray) -> float:
+    """Jaccard distance between the sets of allied pairs of two membership vectors.
+
+    A pair is allied when both states carry the same alliance label (not UNALIGNED). Counted through
+    the contingency table of labels, so it costs O(N) rather than O(N^2) pairs. 0 when both are empty.
+    """
+    both = (before != UNALIGNED) & (after != UNALIGNED)
+    pairs_before = _pair_count(np.unique(before[before != UNALIGNED], return_counts=True)[1])
+    pairs_after = _pair_count(np.unique(after[after != UNALIGNED], return_counts=True)[1])
+    joint = np.stack([before[both], after[both]], axis=1)
+    shared = _pair_count(np.unique(joint, axis=0, return_counts=True)[1]) if both.any() else 0
+    union = pairs_before + pairs_after - shared
+    return 0.0 if union == 0 else 1.0 - shared / union

@@ -1,0 +1,248 @@
+"""BalanceOfPowerModel: states grow, perceive threats, realign, and the system is measured each year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa import DataCollector
+
+from agents.rules import RULES, STAY
+from agents.situation import Situation, perceive
+from agents.state import State
+from model import metrics
+from model.alliances import UNALIGNED, Alignments
+from model.equilibrium import ConvergenceTracker
+from model.params import validate
+from model.scenarios import World, get_scenario
+from model.threat import distance_decay, threat_matrix
+
+MEASURES = (
+    "s_max",
+    "b_max",
+    "hhi",
+    "n_eff",
+    "con",
+    "polarity",
+    "churn",
+    "states_alive",
+    "essential_alive",
+    "alliances",
+    "alliance_events",
+    "wars",
+    "equilibrium",
+)
+
+
+class BalanceOfPowerModel(mesa.Model):
+    """States pursuing security by balancing, bandwagoning, buck-passing or hedging.
+
+    One step is one year: grow powers, perceive threats, realign (each state by its rule, in random
+    order), keep up alliances (defection, dissolution), then measure the system and judge convergence.
+    Parameters are the names in `model.params.PARAMS` (plus any the scenario adds); `world` replaces
+    the scenario with a hand-built World.
+    """
+
+    def __init__(
+        self,
+        rng: int | np.random.Generator | None = None,
+        world: World | None = None,
+        **params: Any,
+    ) -> None:
+        scenario = get_scenario(params.get("scenario", "random"))
+        self.params = validate(params, extra=scenario.params)
+        super().__init__(rng=rng)
+        world = world if world is not None else scenario.build(self.params, self.rng)
+        p = self.params
+
+        self.names = list(world.names)
+        self.n = len(self.names)
+        self.power = world.power.copy()
+        self.growth = world.growth.copy()
+        self.position = world.position.copy()
+        self.revisionism = world.revisionism.copy()
+        self.strategy = np.array(world.strategy, dtype=object)
+        self.distance = world.distance
+        self.alive = np.ones(self.n, dtype=bool)
+        self.decay = distance_decay(self.distance, p["distance_scale"] or world.distance_scale)
+        unknown = set(world.strategy) - set(RULES)
+        if unknown:
+            raise ValueError(f"unknown strategy {sorted(unknown)[0]!r}; rules: {', '.join(RULES)}")
+
+        self.states: list[State] = list(
+            State.create_agents(self, self.n, index=list(range(self.n)), name=self.names)
+        )
+        self.alignments = Alignments(self.n, self.names)
+        for founders in world.alliances:
+            self.alignments.form(list(founders), 0, "initial")
+        self.threat = self._perceive_threats()
+
+        self.tracker = ConvergenceTracker(
+            p["convergence_window"],
+            hegemony_share=p["hegemony_share"],
+            static_tolerance=p["static_tolerance"],
+            dynamic_band=p["dynamic_band"],
+        )
+        self.wars_total = 0
+        self.wars_this_step = 0
+        self._events_seen = 0
+        self._last_membership = self.alignments.membership.copy()
+        agent_reporters = (
+            {"power": "power", "alliance": "alliance_id", "alive": "alive"} if p["record_states"] else None
+        )
+        self.datacollector = DataCollector(
+            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in MEASURES},
+            agent_reporters=agent_reporters,
+        )
+        self.measure()
+        self.states_initial = self.n
+        self.essential_initial = self.metrics["essential_alive"]
+        self.datacollector.collect(self)
+
+    # --- one year -----------------------------------------------------------------------------
+    def step(self) -> None:
+        """Grow, perceive, realign, keep up alliances, measure."""
+        self.grow()
+        self.threat = self._perceive_threats()
+        self.realign()
+        self.upkeep()
+        self.measure()
+        self.datacollector.collect(self)
+        if self.metrics["states_alive"] <= 1:
+            self.running = False
+        elif self.params["stop_on_convergence"] and self.tracker.label != "not_converged":
+            self.running = False
+
+    def grow(self) -> None:
+        """Differential growth: p_i ← p_i · exp(g_i)."""
+        self.power[self.alive] *= np.exp(self.growth[self.alive])
+
+    def _perceive_threats(self) -> np.ndarray:
+        sigma = self.params["perception_noise"]
+        noise = None
+        if sigma > 0:
+            noise = np.exp(sigma * self.rng.standard_normal((self.n, self.n)) - sigma**2 / 2)
+        return threat_matrix(
+            self.power,
+            self.alive,
+            self.decay,
+            self.revisionism,
+            power_exponent=self.params["power_exponent"],
+            revisionism_weight=self.params["revisionism_weight"],
+            noise=noise,
+        )
+
+    def perceive(self, rows: np.ndarray) -> Situation:
+        """The situation as the states in `rows` see it now."""
+        return perceive(
+            rows,
+            power=self.power,
+            alive=self.alive,
+            membership=self.alignments.membership,
+            threat=self.threat,
+            revisionism=self.revisionism,
+            strategy=self.strategy,
+            distance=self.distance,
+            params=self.params,
+        )
+
+    def realign(self) -> None:
+        """Every rule runs once over all its states to find who wants to move; those states then
+        re-decide one at a time, in random order, on the world as earlier movers left it."""
+        rows = np.flatnonzero(self.alive)
+        situation = self.perceive(rows)
+        wants = np.zeros(len(rows), dtype=bool)
+        for name, rule_fn in RULES.items():
+            mask = self.strategy[rows] == name
+            if mask.any():
+                wants[mask] = rule_fn(situation.only(mask)).target != STAY
+        movers = [self.states[i] for i in rows[wants]]
+        if movers:
+            mesa.agent.AgentSet(movers, random=self.random).shuffle_do("reconsider")
+
+    def upkeep(self) -> None:
+        """Defection with probability `defection_rate`; dissolution when the threat has receded."""
+        membership = self.alignments.membership
+        draws = self.rng.random(self.n)
+        defectors = (draws < self.params["defection_rate"]) & (membership != UNALIGNED)
+        for i in np.flatnonzero(defectors & self.alive):
+            self.alignments.leave(int(i), self.steps, "defection")
+        members = np.flatnonzero(membership != UNALIGNED)
+        if len(members) == 0:
+            return
+        situation = self.perceive(members)
+        for alliance in list(self.alignments.alliances.values()):
+            worst = situation.tau[np.isin(members, alliance.members)].max()
+            if worst < self.params["threat_exit"]:
+                self.alignments.dissolve(alliance.id, self.steps, "threat_receded")
+
+    # --- measures -----------------------------------------------------------------------------
+    def measure(self) -> None:
+        """Compute this step's measures (DESIGN.md §4) and update the convergence tracker."""
+        p = self.params
+        membership = self.alignments.membership
+        share = metrics.shares(self.power[self.alive])
+        blocs = metrics.bloc_shares(share, membership[self.alive])
+        events = len(self.alignments.events) - self._events_seen
+        self._events_seen = len(self.alignments.events)
+        values: dict[str, Any] = {
+            "s_max": float(share.max()),
+            "b_max": float(blocs.max()),
+            "hhi": metrics.hhi(share),
+            "n_eff": metrics.n_eff(share),
+            "con": metrics.con(share),
+            "polarity": metrics.polarity(blocs, p["polarity_threshold"]),
+            "churn": metrics.churn(self._last_membership, membership),
+            "states_alive": int(self.alive.sum()),
+            "essential_alive": int(np.sum(share >= p["essential_share"])),
+            "alliances": len(self.alignments.alliances),
+            "alliance_events": events,
+            "wars": self.wars_this_step,
+        }
+        self._last_membership = membership.copy()
+        values["equilibrium"] = self.tracker.update(
+            self.steps,
+            values["con"],
+            values["b_max"],
+            events,
+            values["wars"],
+            values["states_alive"],
+            values["essential_alive"],
+        )
+        self.metrics = values
+
+    # --- results ------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """The run's outcome: equilibrium type, when reached, and the final measures."""
+        m = self.metrics
+        return {
+            "equilibrium": self.tracker.label,
+            "converged_at": self.tracker.reached_at,
+            "steps": self.steps,
+            "states_initial": self.states_initial,
+            "states_alive": m["states_alive"],
+            "essential_initial": self.essential_initial,
+            "essential_alive": m["essential_alive"],
+            "alliances": m["alliances"],
+            "s_max": m["s_max"],
+            "b_max": m["b_max"],
+            "hhi": m["hhi"],
+            "n_eff": m["n_eff"],
+            "con": m["con"],
+            "polarity": m["polarity"],
+            "wars": self.wars_total,
+            "alliance_events": len(self.alignments.events),
+        }
+
+    def model_frame(self) -> pd.DataFrame:
+        """Per-step measures, one row per step (step 0 is the initial world)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.insert(0, "step", np.arange(len(frame)))
+        return frame.reset_index(drop=True)
+
+    def events_frame(self) -> pd.DataFrame:
+        """The alliance event log: step, event, state, state_index, alliance, reason."""
+        columns = ["step", "event", "state", "state_index", "alliance", "reason"]
+        return pd.DataFrame(self.alignments.events, columns=columns)

@@ -1,0 +1,332 @@
+"""The model's parameters: one table of names, types, defaults, ranges and meanings.
+
+Everything that takes parameters (the model, the command line, sweeps, the visual server, the docs)
+reads this table, so a parameter is declared once and validated the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown or out of range; the message names it and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its type, default, allowed values and meaning."""
+
+    name: str
+    kind: type  # int, float, bool or str
+    default: Any
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    optional: bool = False  # None is allowed (means "not set" / "use the scenario's value")
+
+    def allowed(self) -> str:
+        """Say in words which values are allowed."""
+        if self.choices is not None:
+            text = "one of " + ", ".join(self.choices)
+        elif self.kind is bool:
+            text = "true or false"
+        elif self.low is not None or self.high is not None:
+            noun = "an integer" if self.kind is int else "a number"
+            text = f"{noun} from {self.low} to {self.high}"
+        else:
+            text = f"a {self.kind.__name__}"
+        return text + (" (or unset)" if self.optional else "")
+
+    def check(self, value: Any) -> Any:
+        """Return the value coerced to this parameter's type, or raise ParameterError."""
+        if self.optional and (value is None or str(value).strip().lower() in ("none", "null")):
+            return None
+        if isinstance(value, str) and self.kind is not str:
+            value = parse_text(value)
+        try:
+            value = self._coerce(value)
+        except (TypeError, ValueError):
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}") from None
+        if self.choices is not None and value not in self.choices:
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+        if self.kind in (int, float):
+            out_of_range = (self.low is not None and value < self.low) or (
+                self.high is not None and value > self.high
+            )
+            if out_of_range or not math.isfinite(value):
+                raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+        return value
+
+    def _coerce(self, value: Any) -> Any:
+        if self.kind is bool:
+            if isinstance(value, bool):
+                return value
+            raise TypeError
+        if self.kind is int:
+            if isinstance(value, bool) or not float(value).is_integer():
+                raise TypeError
+            return int(value)
+        if self.kind is float:
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if not isinstance(value, str):
+            raise TypeError
+        return value
+
+
+def parse_text(text: str) -> Any:
+    """Read a value typed on a command line: true/false, none, a number, or the text itself."""
+    low = text.strip().lower()
+    if low in ("true", "yes", "on"):
+        return True
+    if low in ("false", "no", "off"):
+        return False
+    if low in ("none", "null", ""):
+        return None
+    try:
+        return int(low)
+    except ValueError:
+        pass
+    try:
+        return float(low)
+    except ValueError:
+        return text.strip()
+
+
+STRATEGIES = ("balance", "bandwagon", "buckpass", "hedge", "collective")
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # world
+        Param("scenario", str, "random", "Which world to build (see `bop scenarios`).", None, None),
+        Param("n_states", int, 20, "Number of states in the random world.", 2, 1000),
+        Param(
+            "power_sigma",
+            float,
+            1.0,
+            "Spread of initial powers in the random world (sd of log power; lognormal).",
+            0.0,
+            4.0,
+        ),
+        Param(
+            "strategy",
+            str,
+            None,
+            "One decision rule for every state; overrides strategy_mix when set.",
+            choices=STRATEGIES,
+            optional=True,
+        ),
+        Param(
+            "strategy_mix",
+            str,
+            "balance:0.5,bandwagon:0.2,buckpass:0.2,hedge:0.1",
+            "Shares of each rule in the population, e.g. 'balance:0.7,bandwagon:0.3'.",
+        ),
+        Param("growth_mean", float, 0.02, "Mean yearly growth rate of power.", -0.2, 0.2),
+        Param(
+            "growth_sd",
+            float,
+            0.01,
+            "Spread of yearly growth rates across states (differential growth).",
+            0.0,
+            0.2,
+        ),
+        # threat (Walt)
+        Param(
+            "distance_scale",
+            float,
+            None,
+            "Distance at which threat falls to 1/e (world units; unset = the scenario's own).",
+            1e-9,
+            1e9,
+            optional=True,
+        ),
+        Param(
+            "power_exponent",
+            float,
+            1.0,
+            "Exponent on relative power in the threat formula.",
+            0.0,
+            5.0,
+        ),
+        Param(
+            "revisionism_weight",
+            float,
+            1.0,
+            "How much a revisionist's intentions add to its threat (k).",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "perception_noise",
+            float,
+            0.0,
+            "Sd of the lognormal noise on each perceived threat, drawn every step.",
+            0.0,
+            2.0,
+        ),
+        # alignment
+        Param(
+            "threat_entry",
+            float,
+            0.3,
+            "Threat at which a state seeks allies (balance, bandwagon, buckpass).",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "threat_exit",
+            float,
+            0.15,
+            "An alliance dissolves when the greatest threat to its members falls below this.",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "hedge_threshold",
+            float,
+            0.6,
+            "Critical threat above which a hedger joins a bloc.",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "hedge_dominance",
+            float,
+            0.4,
+            "A hedger leaves (and will not join) a bloc whose leader holds more than this share "
+            "of all power.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "profit_threshold",
+            float,
+            0.7,
+            "Revisionism from which an unthreatened bandwagoner joins the strongest bloc for profit.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "defection_rate",
+            float,
+            0.005,
+            "Yearly probability that a member walks out of its alliance (alliance reliability).",
+            0.0,
+            1.0,
+        ),
+        # conflict (used by the power-politics rules)
+        Param("war", bool, False, "Switch crises and wars on."),
+        Param("restraint", bool, True, "Kaplan's rule 3: stop before eliminating an essential actor."),
+        # measures
+        Param(
+            "essential_share",
+            float,
+            0.05,
+            "Share of all power from which a state counts as an essential actor.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "hegemony_share",
+            float,
+            0.5,
+            "Share above which a state or bloc is predominant (hegemony line).",
+            0.05,
+            1.0,
+        ),
+        Param(
+            "polarity_threshold",
+            float,
+            0.1,
+            "Share from which a bloc counts as a pole.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "convergence_window",
+            int,
+            20,
+            "Steps over which convergence is judged.",
+            2,
+            100000,
+        ),
+        Param(
+            "static_tolerance",
+            float,
+            0.005,
+            "Largest yearly change of CON in a static equilibrium.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "dynamic_band",
+            float,
+            0.05,
+            "Largest range of CON over the window in a dynamic equilibrium.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "stop_on_convergence",
+            bool,
+            False,
+            "Stop the run as soon as an equilibrium is detected.",
+        ),
+        Param(
+            "record_states",
+            bool,
+            True,
+            "Record each state's power and bloc every step (needed for per-state plots).",
+        ),
+    ]
+}
+
+
+def parse_mix(text: str, name: str = "strategy_mix") -> dict[str, float]:
+    """Read 'balance:0.7,bandwagon:0.3' into normalised weights; errors name the parameter."""
+    allowed = f"'rule:weight' pairs separated by commas, rules from {', '.join(STRATEGIES)}"
+    weights: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        rule, sep, weight = part.partition(":")
+        rule = rule.strip()
+        try:
+            w = float(weight) if sep else math.nan
+        except ValueError:
+            w = math.nan
+        if rule not in STRATEGIES or not (w >= 0 and math.isfinite(w)) or rule in weights:
+            raise ParameterError(f"parameter '{name}' must be {allowed}; got {text!r}")
+        weights[rule] = w
+    total = sum(weights.values())
+    if total <= 0:
+        raise ParameterError(f"parameter '{name}' needs a positive weight; got {text!r}")
+    return {rule: w / total for rule, w in weights.items()}
+
+
+def validate(raw: Mapping[str, Any], extra: Mapping[str, Param] | None = None) -> dict[str, Any]:
+    """Return all parameters with defaults filled in, or raise ParameterError naming the culprit.
+
+    `extra` holds parameters a scenario adds (such as `kazakhstan_strategy`).
+    """
+    specs = dict(PARAMS)
+    specs.update(extra or {})
+    unknown = sorted(set(raw) - set(specs))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter '{unknown[0]}'; known parameters: {', '.join(sorted(specs))}"
+        )
+    values = {name: spec.check(raw.get(name, spec.default)) for name, spec in specs.items()}
+    parse_mix(values["strategy_mix"])
+    if values["threat_exit"] > values["threat_entry"]:
+        raise ParameterError(
+            "parameter 'threat_exit' must be at most threat_entry "
+            f"({values['threat_entry']}), got {values['threat_exit']}"
+        )
+    return values
