@@ -116,19 +116,20 @@ def bandwagon(s: Situation) -> Decision:
 def nearer_capable_balancer(s: Situation) -> np.ndarray:
     """(R,) whether someone nearer to the main threat, at least as strong, already faces it.
 
-    "Faces it" means follows balance or collective security, or sits in another alliance.
+    "Faces it" means follows balance or collective security, or sits in another alliance. Distance
+    to a bloc is the distance to its nearest member.
     """
-    facing_type = np.isin(s.strategy, ("balance", "collective")) | s.is_alliance[s.labels]
+    facing = (np.isin(s.strategy, ("balance", "collective")) | s.is_alliance[s.labels]) & (s.power > 0)
     result = np.zeros(len(s.rows), dtype=bool)
-    for q, (i, m) in enumerate(zip(s.rows, s.main, strict=True)):
-        if m < 0:
-            continue
+    for m in np.unique(s.main[s.main >= 0]):
+        q = np.flatnonzero(s.main == m)
         in_m = s.labels == m
-        reach = s.distance[:, in_m].min(axis=1)  # distance of every state to the threat bloc
-        nearer = (reach < reach[i]) & (s.power >= s.power[i]) & (s.power > 0)
-        nearer &= ~in_m & facing_type
-        nearer[i] = False
-        result[q] = nearer.any()
+        reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
+        i = s.rows[q]
+        nearer = (reach[None, :] < reach[i][:, None]) & (s.power[None, :] >= s.power[i][:, None])
+        nearer &= (facing & ~in_m)[None, :]
+        nearer[np.arange(len(q)), i] = False
+        result[q] = nearer.any(axis=1)
     return result
 
 

@@ -82,18 +82,20 @@ def perceive(
     leader = np.empty(k, dtype=np.int64)
     leader[labels[by_bloc][first]] = by_bloc[first]
     starts = np.flatnonzero(first)
-    bloc_threat = np.add.reduceat(threat[rows][:, by_bloc], starts, axis=1)
+    seen = threat[np.ix_(rows, by_bloc)]  # threat to each deciding state, members grouped by bloc
+    bloc_threat = np.add.reduceat(seen, starts, axis=1)
+    bloc_max = np.maximum.reduceat(seen, starts, axis=1)
 
+    r = np.arange(len(rows))
     own = labels[rows]
     outside = bloc_threat.copy()
-    outside[np.arange(len(rows)), own] = -np.inf
+    outside[r, own] = -np.inf
     outside[:, bloc_power <= 0] = -np.inf
     main = np.argmax(outside, axis=1)
-    tau = outside[np.arange(len(rows)), main]
+    tau = outside[r, main]
     none = ~np.isfinite(tau)
     main[none], tau[none] = -1, 0.0
-    same_bloc = labels[None, :] == own[:, None]
-    partner_threat = np.where(same_bloc, threat[rows], 0.0).max(axis=1)
+    partner_threat = bloc_max[r, own]  # T[i, i] = 0, so a lone state's is 0
     return Situation(
         rows=rows,
         power=p,

@@ -15,12 +15,8 @@ def write_run(model: BalanceOfPowerModel, out: Path) -> list[Path]:
     model.model_frame().to_parquet(written[0], index=False)
     model.events_frame().to_parquet(written[1], index=False)
     if model.params["record_states"]:
-        states = model.datacollector.get_agent_vars_dataframe().reset_index()
-        states = states.rename(columns={"Step": "step", "AgentID": "state_id"})
-        names = {s.unique_id: s.name for s in model.states}
-        states.insert(2, "state", states["state_id"].map(names))
         written.append(out / "states.parquet")
-        states.to_parquet(written[-1], index=False)
+        model.states_frame().to_parquet(written[-1], index=False)
     summary = {"params": model.params, **model.summary()}
     written.append(out / "summary.json")
     written[-1].write_text(json.dumps(summary, indent=2) + "\n")

@@ -1,0 +1,146 @@
+"""Each decision rule on a three- or four-state world worked out by hand.
+
+A (power 10) sits at the origin; C (power 1) at (0, 0.5); B (power 2) at (1, 0). With
+T_ij = p_j/(p_i+p_j) · exp(-d_ij):
+  T_CA = 10/11 · e^-0.5   = 0.551   (A is C's main threat, above the entry threshold 0.3)
+  T_CB = 2/3 · e^-1.118   = 0.218   (B is less threatening: a possible counterweight)
+  T_BA = 10/12 · e^-1     = 0.307,  T_AB = 2/12 · e^-1 = 0.061,  T_AC = 1/11 · e^-0.5 = 0.055
+A and B are hedgers with a critical threat of 0.9, so only C moves.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from tests.worlds import ally_of, model, world
+
+POWER = [10.0, 2.0, 1.0]
+POSITION = [(0.0, 0.0), (1.0, 0.0), (0.0, 0.5)]
+
+
+def three(c_strategy: str, **params):
+    return model(world(POWER, POSITION, ["hedge", "hedge", c_strategy]), hedge_threshold=0.9, **params)
+
+
+def test_hand_threats_match_the_formula():
+    m = three("balance")
+    assert m.threat[2, 0] == pytest.approx(10 / 11 * math.exp(-0.5))
+    assert m.threat[2, 1] == pytest.approx(2 / 3 * math.exp(-math.hypot(1, 0.5)))
+    assert m.threat[1, 0] == pytest.approx(10 / 12 * math.exp(-1))
+    assert np.all(np.diag(m.threat) == 0)
+
+
+def test_balancer_aligns_with_the_weaker_side_against_the_threat():
+    m = three("balance")
+    m.step()
+    assert ally_of(m, "C") == {"B", "C"}
+    assert ally_of(m, "A") == set()
+    formed = m.events_frame().query("event == 'formed'")
+    assert set(formed["state"]) == {"B", "C"} and set(formed["reason"]) == {"balance"}
+
+
+def test_bandwagoner_aligns_with_the_threat():
+    m = three("bandwagon")
+    m.step()
+    assert ally_of(m, "C") == {"A", "C"}
+    assert ally_of(m, "B") == set()
+
+
+def test_unthreatened_states_stay_unaligned():
+    # With an entry threshold above T_CA = 0.551 nobody feels threatened enough to ally.
+    for rule in ("balance", "bandwagon", "buckpass"):
+        m = three(rule, threat_entry=0.6)
+        m.step()
+        assert ally_of(m, "C") == set()
+
+
+def test_buckpasser_abstains_while_a_nearer_capable_balancer_faces_the_threat():
+    # B (power 8, a balancer) is nearer to A (0.3) than C is (0.5). Its own threat
+    # T_BA = 10/18 · e^-0.3 = 0.41 is under the entry threshold 0.5, so B stays put; C's
+    # T_CA = 0.551 is above it, but B carries the buck.
+    positions = [(0.0, 0.0), (0.3, 0.0), (0.0, 0.5), (1.0, 1.0)]
+    strategies = ["hedge", "balance", "buckpass", "hedge"]
+    m = model(world([10, 8, 1, 1], positions, strategies), threat_entry=0.5, hedge_threshold=0.9)
+    m.step()
+    assert ally_of(m, "C") == set()
+    assert m.alignments.alliances == {}
+
+
+def test_buckpasser_balances_when_no_nearer_balancer_exists():
+    # Move B out to (2, 0): it is now farther from A than C, so C must balance itself and picks
+    # the strongest bloc less threatening than A: B (T_CB = 8/9 · e^-2.06 = 0.11 < 0.551).
+    positions = [(0.0, 0.0), (2.0, 0.0), (0.0, 0.5), (1.0, 1.0)]
+    strategies = ["hedge", "balance", "buckpass", "hedge"]
+    m = model(world([10, 8, 1, 1], positions, strategies), threat_entry=0.5, hedge_threshold=0.9)
+    m.step()
+    assert ally_of(m, "C") == {"B", "C"}
+
+
+def test_hedger_stays_unaligned_under_a_moderate_threat():
+    # T_CA = 0.551 is above the entry threshold (a balancer would ally) but below the hedger's
+    # critical threat 0.7.
+    m = model(world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.7)
+    m.step()
+    assert ally_of(m, "C") == set()
+    balancer = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.7)
+    balancer.step()
+    assert ally_of(balancer, "C") == {"B", "C"}
+
+
+def test_hedger_joins_a_bloc_above_its_critical_threat():
+    # hedge_threshold 0.5 < T_CA = 0.551 < T_BA... only C crosses it (T_BA = 0.307).
+    m = model(world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.5)
+    m.step()
+    assert ally_of(m, "C") == {"B", "C"}
+
+
+def test_hedger_shuns_a_bloc_whose_leader_dominates():
+    # B's share is 2/13 = 0.154: with hedge_dominance 0.1 C will not join B's bloc.
+    m = model(
+        world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.5, hedge_dominance=0.1
+    )
+    m.step()
+    assert ally_of(m, "C") == set()
+
+
+def test_balancer_will_not_make_a_bloc_predominant():
+    # B (power 2) + C (power 1) against A (power 2.5): 3/5.5 = 0.545 of all power would exceed the
+    # hegemony share 0.5, so C stays out even though A (T_CA = 2.5/3.5 · e^-0.5 = 0.433) threatens it.
+    m = model(world([2.5, 2, 1], POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.9)
+    m.step()
+    assert ally_of(m, "C") == set()
+
+
+def test_alliance_dissolves_when_its_threat_recedes_and_the_log_says_so():
+    # B and C start allied but everyone is far apart: the greatest threat to a member is
+    # T_BA = 10/12 · e^-10 ≈ 4e-5, far below the exit threshold 0.15.
+    positions = [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)]
+    m = model(world(POWER, positions, ["balance"] * 3, alliances=[[1, 2]]), hedge_threshold=0.9)
+    assert ally_of(m, "B") == {"B", "C"}
+    m.step()
+    assert m.alignments.alliances == {}
+    log = m.events_frame()
+    dissolved = log.query("event == 'dissolved'")
+    assert set(dissolved["state"]) == {"B", "C"}
+    assert set(dissolved["reason"]) == {"threat_receded"}
+    assert set(dissolved["step"]) == {1}
+    assert m.metrics["alliance_events"] == 2
+
+
+def test_alliance_holds_while_the_threat_lasts():
+    m = three("balance")
+    for _ in range(10):
+        m.step()
+    assert ally_of(m, "C") == {"B", "C"}
+    assert m.tracker.label in ("static", "not_converged")
+
+
+def test_defection_breaks_alliances_at_the_given_rate():
+    m = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.9, defection_rate=1.0)
+    m.step()
+    # C allies with B during realignment, then both defect in upkeep: the alliance is gone.
+    events = list(m.events_frame()["event"])
+    assert events[:2] == ["formed", "formed"]
+    assert "left" in events and "dissolved" in events
+    assert m.alignments.alliances == {}
