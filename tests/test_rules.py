@@ -97,9 +97,7 @@ def test_hedger_joins_a_bloc_above_its_critical_threat():
 
 def test_hedger_shuns_a_bloc_whose_leader_dominates():
     # B's share is 2/13 = 0.154: with hedge_dominance 0.1 C will not join B's bloc.
-    m = model(
-        world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.5, hedge_dominance=0.1
-    )
+    m = model(world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.5, hedge_dominance=0.1)
     m.step()
     assert ally_of(m, "C") == set()
 
