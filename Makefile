@@ -1,4 +1,5 @@
-# make run: the default simulation; make test: lint + tests. Both build .venv themselves.
+# make run: the default simulation; make test: lint + tests; make app: the visual server.
+# All build .venv themselves.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
 	done)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-app app assets clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -23,6 +24,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/bop run
 
+# Solara's front end, from the npm registry into Solara's asset cache (its CDN is not reachable here).
+assets: $(STAMP)
+	$(PY) scripts/solara_assets.py
+
+APP_PORT ?= 8765
+app: assets
+	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
+
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -34,6 +43,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/step_speed.py
+
+bench-app: assets
+	PYTHONPATH=. $(PY) bench/app_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
