@@ -45,11 +45,15 @@ def main() -> None:
         page.get_by_role("button", name="Reset", exact=True).click()
         expect(page.get_by_text(f"of {STATES}", exact=False).first).to_be_visible(timeout=30_000)
         page.get_by_role("button", name="▶", exact=True).click()
-        while year(page) < WARM_UP:
-            time.sleep(0.05)
-        start_year, start = year(page), time.perf_counter()
-        while year(page) < start_year + STEPS:
-            time.sleep(0.05)
+        try:
+            while year(page) < WARM_UP:
+                time.sleep(0.05)
+            start_year, start = year(page), time.perf_counter()
+            while year(page) < start_year + STEPS:
+                time.sleep(0.05)
+        except Exception:
+            page.screenshot(path=ROOT / "test-artifacts" / "bench-app-failed.png")
+            raise
         elapsed, done = time.perf_counter() - start, year(page) - start_year
         page.get_by_role("button", name="❚❚", exact=True).click()
         shot = ROOT / "test-artifacts" / "bench-app.png"

@@ -25,7 +25,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     """A desktop-sized window, so the whole dashboard is on the screenshots."""
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1400}}
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,23 @@ def test_reset_step_and_play_pause(app: Page, artifacts: Path):
     app.screenshot(path=artifacts / "after-play-pause.png", full_page=True)
 
 
+def test_playing_at_the_fastest_interval_keeps_the_page_alive(app: Page, artifacts: Path):
+    # Steps then come faster than the views draw; the model's pacer keeps Solara's render loop
+    # settling (without it: "Too many renders triggered" and a dead page).
+    label = app.get_by_text("Play Interval (ms)", exact=True)
+    thumb = app.locator(".v-input", has=label).get_by_role("slider")
+    thumb.focus()
+    thumb.press("Home")
+    expect(thumb).to_have_attribute("aria-valuenow", "1")
+    click(app, "▶")
+    expect(status(app, "Year")).to_have_text(re.compile(r"^(2\d|[3-9]\d|\d{3,})$"), timeout=60_000)
+    click(app, "❚❚")
+    expect(app.get_by_role("button", name="Step")).to_be_enabled(timeout=STEP_TIMEOUT)
+    expect(app.get_by_text("Too many renders")).to_have_count(0)
+    expect_drawn(app)
+    app.screenshot(path=artifacts / "after-fast-play.png", full_page=True)
+
+
 def test_changing_the_strategy_mix_and_resetting_rebuilds_the_model(app: Page, artifacts: Path):
     expect(status(app, "Strategies")).not_to_have_text("bandwagon 20")
     mix = app.get_by_label("Strategy mix")

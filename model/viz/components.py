@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import time
 from collections import Counter
 from typing import Any
 
@@ -40,10 +41,20 @@ def svg(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _draw(painter: Any, model: BalanceOfPowerModel) -> bytes:
+    """The painter's figure for the model now, as SVG; the time it took goes to the model's pacer."""
+    start = time.perf_counter()
+    image = svg(_build(painter.draw, model))
+    pacer = getattr(model, "pacer", None)
+    if pacer is not None:
+        pacer.drew(model.steps, time.perf_counter() - start)
+    return image
+
+
 def _figure(painter_class: type, model: BalanceOfPowerModel) -> None:
     """Keep one painter per model; draw once per step, however often the page re-renders."""
     painter = solara.use_memo(lambda: _build(painter_class, model), dependencies=[model])
-    image = solara.use_memo(lambda: svg(_build(painter.draw, model)), dependencies=[model, model.steps])
+    image = solara.use_memo(lambda: _draw(painter, model), dependencies=[model, model.steps])
     ipywidgets.Image.element(value=image, format="svg+xml")
 
 

@@ -4,7 +4,7 @@ Mesa 3.5's Reset rebuilds the model as `type(model)(**controls)` and adds `scena
 of its own, so our scenario name travels as `scenario_name`; a typed seed arrives as text. A bad value
 typed in the browser must not leave the page without a model: the default world is built instead and
 `param_error` says why. Play steps the model in a thread while views may be drawn from another, so a
-step holds `lock`, and views read the model under it.
+step holds `lock`, and views read the model under it; `pacer` keeps Play from outrunning the views.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, ParameterError
 from model.scenarios import get_scenario
+from model.viz.pacing import Pacer
 
 MIXED = "mixed"  # the strategy control's "no single rule: use strategy_mix"
 
@@ -58,6 +59,7 @@ class LiveModel(BalanceOfPowerModel):
     ) -> None:
         del scenario  # Mesa's Reset passes its own Scenario object; ours is scenario_name
         self.lock = threading.RLock()
+        self.pacer = Pacer()
         self.param_error: str | None = None
         try:
             seed = parse_seed(rng)
@@ -69,6 +71,7 @@ class LiveModel(BalanceOfPowerModel):
         mesa_step = self.step  # Mesa's wrapper: advances time and the step count, then runs step()
 
         def locked_step() -> None:
+            self.pacer.wait(self.steps)
             with self.lock:
                 mesa_step()
 
