@@ -12,7 +12,7 @@ from mesa import DataCollector
 from agents.rules import RULES, STAY
 from agents.situation import Situation, perceive
 from agents.state import State
-from model import metrics
+from model import invariants, metrics
 from model.alliances import UNALIGNED, Alignments
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
@@ -98,6 +98,8 @@ class BalanceOfPowerModel(mesa.Model):
         self.states_initial = self.n
         self.essential_initial = self.metrics["essential_alive"]
         self.collect()
+        self.event_replay = invariants.EventReplay(self.n)
+        self.check_invariants()
 
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
@@ -108,6 +110,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.upkeep()
         self.measure()
         self.collect()
+        self.check_invariants()
         if self.metrics["states_alive"] <= 1:
             self.running = False
         elif self.params["stop_on_convergence"] and self.tracker.label != "not_converged":
@@ -161,7 +164,7 @@ class BalanceOfPowerModel(mesa.Model):
             mesa.agent.AgentSet(movers, random=self.random).shuffle_do("reconsider")
 
     def upkeep(self) -> None:
-        """Defection with probability `defection_rate`; dissolution when the threat has receded."""
+        """Defection with probability `defection_rate`; dissolution once no member feels a threat."""
         membership = self.alignments.membership
         draws = self.rng.random(self.n)
         defectors = (draws < self.params["defection_rate"]) & (membership != UNALIGNED)
@@ -171,10 +174,18 @@ class BalanceOfPowerModel(mesa.Model):
         if len(members) == 0:
             return
         situation = self.perceive(members)
+        # the greatest threat any member still feels, from outside or from a partner (a bandwagon
+        # alliance is held together by the threat of its own leader)
+        felt = np.maximum(situation.tau, situation.partner_threat)
         for alliance in list(self.alignments.alliances.values()):
-            worst = situation.tau[np.isin(members, alliance.members)].max()
+            worst = felt[np.isin(members, alliance.members)].max()
             if worst < self.params["threat_exit"]:
                 self.alignments.dissolve(alliance.id, self.steps, "threat_receded")
+
+    def check_invariants(self) -> None:
+        """Raise InvariantError if the model is in an impossible state (when switched on)."""
+        if self.params["check_invariants"]:
+            invariants.check(self)
 
     # --- measures -----------------------------------------------------------------------------
     def measure(self) -> None:

@@ -281,6 +281,12 @@ PARAMS: dict[str, Param] = {
             "Stop the run as soon as an equilibrium is detected.",
         ),
         Param(
+            "check_invariants",
+            bool,
+            False,
+            "Check the model's invariants after every step (slower; for tests and debugging).",
+        ),
+        Param(
             "record_states",
             bool,
             True,
