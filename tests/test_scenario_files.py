@@ -164,3 +164,13 @@ def test_nmc_scenario_any_year_and_states():
 def test_unknown_scenario_names_what_exists():
     with pytest.raises(ValueError, match="eurasia-2016"):
         get_scenario("atlantis")
+
+
+def test_the_documented_example_file_runs(tmp_path):
+    doc = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
+    example = doc.split("```toml\n")[1].split("```")[0]
+    path = write(tmp_path, example, "central-asia.toml")
+    m = BalanceOfPowerModel(rng=0, scenario=str(path), kazakhstan_strategy="balance")
+    assert m.names == ["Russia", "Kazakhstan", "Khiva"] and m.strategy[1] == "balance"
+    assert m.distance[0, 1] == pytest.approx(2272, abs=5)
+    m.step()

@@ -48,6 +48,7 @@ def _overrides() -> pd.DataFrame:
     return _read("cow_capitals.csv")
 
 
+@cache
 def capital(ccode: int, year: int) -> tuple[str, float, float]:
     """(capital name, latitude, longitude) of COW state `ccode` in `year`."""
     rows = _overrides()

@@ -67,11 +67,16 @@ def power_index(year: int, weights: dict[str, float]) -> pd.Series:
     system totals, over its non-missing components; NaN where all weighted components are missing."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ParameterError(f"NMC year must be from {FIRST_YEAR} to {LAST_YEAR}, got {year}")
+    return _index(year, tuple(sorted((c, w) for c, w in weights.items() if w > 0))).copy()
+
+
+@cache
+def _index(year: int, weights: tuple[tuple[str, float], ...]) -> pd.Series:
     rows = table()[table()["year"] == year]
-    comps = [c for c in COMPONENTS if weights.get(c, 0) > 0]
+    comps = [c for c, _ in weights]
     values = rows[comps].to_numpy()
     shares = values / np.nansum(values, axis=0)
-    w = np.array([weights[c] for c in comps])
+    w = np.array([w for _, w in weights])
     present = ~np.isnan(shares)
     with np.errstate(invalid="ignore"):
         index = np.nansum(shares * w, axis=1) / (present * w).sum(axis=1)
