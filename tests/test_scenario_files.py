@@ -174,3 +174,14 @@ def test_the_documented_example_file_runs(tmp_path):
     assert m.names == ["Russia", "Kazakhstan", "Khiva"] and m.strategy[1] == "balance"
     assert m.distance[0, 1] == pytest.approx(2272, abs=5)
     m.step()
+
+
+def test_nmc_growth_is_the_capped_ten_year_trend():
+    m = BalanceOfPowerModel(rng=0, scenario="eurasia-2016")
+    weights = nmc.index_weights("cinc")
+    china, afghanistan = m.names.index("China"), m.names.index("Afghanistan")
+    assert m.growth[china] == pytest.approx(nmc.growth_trend(2016, [710], weights)[0])  # +0.026 < cap
+    assert nmc.growth_trend(2016, [700], weights)[0] > 0.09  # Afghanistan's trend, capped to 0.03
+    assert m.growth[afghanistan] == pytest.approx(0.03)
+    frozen = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", nmc_growth_cap=0.0)
+    assert np.all(frozen.growth == 0.0)
