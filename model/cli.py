@@ -104,6 +104,18 @@ def run(
             click.echo(f"results written to {out}/")
 
 
+@cli.command()
+def scenarios() -> None:
+    """List the built-in scenarios and their own parameters."""
+    from model.scenarios import SCENARIOS
+
+    for scenario in SCENARIOS.values():
+        click.echo(f"{scenario.name:14} {scenario.description}")
+        if scenario.params:
+            click.echo(f"{'':14} parameters: {', '.join(scenario.params)}")
+    click.echo("A path to a scenario file (.toml) works too: bop run --scenario my-world.toml")
+
+
 def main() -> None:
     """Entry point of the `bop` console script."""
     cli()
