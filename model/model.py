@@ -14,6 +14,7 @@ from agents.situation import Situation, perceive
 from agents.state import State
 from model import invariants, metrics
 from model.alliances import UNALIGNED, Alignments
+from model.conflict import WAR_COLUMNS, Conflict
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
@@ -32,6 +33,8 @@ MEASURES = (
     "alliances",
     "alliance_events",
     "wars",
+    "war_power",
+    "eliminated",
     "equilibrium",
 )
 
@@ -77,6 +80,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.alignments = Alignments(self.n, self.names)
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
+        self.conflict = Conflict(self) if p["war"] else None
         self.threat = self._perceive_threats()
 
         self.tracker = ConvergenceTracker(
@@ -87,10 +91,14 @@ class BalanceOfPowerModel(mesa.Model):
         )
         self.wars_total = 0
         self.wars_this_step = 0
+        self.war_power_this_step = 0.0  # share of all power engaged in this step's wars
+        self.eliminated_this_step = 0
+        self.war_costs_this_step = 0.0  # power destroyed by this step's wars
         self._events_seen = 0
         self._last_membership = self.alignments.membership.copy()
         self.datacollector = DataCollector(
-            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in MEASURES}
+            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in MEASURES},
+            tables={"wars": list(WAR_COLUMNS)},
         )
         # Per-state history as arrays: DataCollector's agent reporters cost ~1 ms a step at N=200.
         self.state_history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -103,11 +111,13 @@ class BalanceOfPowerModel(mesa.Model):
 
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
-        """Grow, perceive, realign, keep up alliances, measure."""
+        """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
         self.grow()
         self.threat = self._perceive_threats()
         self.realign()
         self.upkeep()
+        if self.conflict is not None:
+            self.conflict.step()
         self.measure()
         self.collect()
         self.check_invariants()
@@ -125,7 +135,7 @@ class BalanceOfPowerModel(mesa.Model):
         noise = None
         if sigma > 0:
             noise = np.exp(sigma * self.rng.standard_normal((self.n, self.n)) - sigma**2 / 2)
-        return threat_matrix(
+        threat = threat_matrix(
             self.power,
             self.alive,
             self.decay,
@@ -134,6 +144,7 @@ class BalanceOfPowerModel(mesa.Model):
             revisionism_weight=self.params["revisionism_weight"],
             noise=noise,
         )
+        return threat if self.conflict is None else self.conflict.embitter(threat)
 
     def perceive(self, rows: np.ndarray) -> Situation:
         """The situation as the states in `rows` see it now."""
@@ -210,6 +221,8 @@ class BalanceOfPowerModel(mesa.Model):
             "alliances": len(self.alignments.alliances),
             "alliance_events": events,
             "wars": self.wars_this_step,
+            "war_power": self.war_power_this_step,
+            "eliminated": self.eliminated_this_step,
         }
         self._last_membership = membership.copy()
         values["equilibrium"] = self.tracker.update(
@@ -251,6 +264,10 @@ class BalanceOfPowerModel(mesa.Model):
             "con": m["con"],
             "polarity": m["polarity"],
             "wars": self.wars_total,
+            "eliminated": self.states_initial - m["states_alive"],
+            "universal_empire_at": self.tracker.reached_at
+            if self.tracker.label == "universal_empire"
+            else None,
             "alliance_events": len(self.alignments.events),
         }
 
@@ -277,6 +294,10 @@ class BalanceOfPowerModel(mesa.Model):
                 "alive": alive.ravel(),
             }
         )
+
+    def wars_frame(self) -> pd.DataFrame:
+        """The war log, one row per crisis (columns in `model.conflict.WAR_COLUMNS`)."""
+        return self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
 
     def events_frame(self) -> pd.DataFrame:
         """The alliance event log: step, event, state, state_index, alliance, reason."""
