@@ -33,7 +33,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"states alive     {summary['states_alive']} of {summary['states_initial']}",
         f"essential actors {summary['essential_alive']} of {summary['essential_initial']}",
         f"alliances        {summary['alliances']}  ({summary['alliance_events']} alliance events)",
-        f"wars             {summary['wars']}",
+        f"wars             {summary['wars']}  ({summary['eliminated']} states eliminated)",
         f"largest state    {summary['s_max']:.3f} of all power;  largest bloc {summary['b_max']:.3f}",
         f"concentration    CON {summary['con']:.3f}   HHI {summary['hhi']:.3f}"
         f"   N_eff {summary['n_eff']:.2f}   polarity {summary['polarity']}",

@@ -28,20 +28,21 @@ from model.war import choose_target, concedes, initiation_hazard, parity_challen
 if TYPE_CHECKING:
     from model.model import BalanceOfPowerModel
 
-WAR_COLUMNS = (
-    "step",
-    "initiator",
-    "target",
-    "outcome",  # initiator_won, target_won, conceded (tribute paid), backed_down (deterred)
-    "attackers",
-    "defenders",
-    "attack_power",
-    "defence_power",
-    "p_initiator",  # probability that the initiator's side wins
-    "costs",  # power destroyed (both sides)
-    "transfer",  # power moved: reparations and absorptions, or the tribute
-    "eliminated",
-)
+# The war log's columns and their kinds (int, float, str, or list of state names).
+WAR_COLUMNS = {
+    "step": "int",
+    "initiator": "str",
+    "target": "str",
+    "outcome": "str",  # initiator_won, target_won, conceded (tribute paid), backed_down (deterred)
+    "attackers": "list",
+    "defenders": "list",
+    "attack_power": "float",
+    "defence_power": "float",
+    "p_initiator": "float",  # probability that the initiator's side wins
+    "costs": "float",  # power destroyed (both sides)
+    "transfer": "float",  # power moved: reparations and absorptions, or the tribute
+    "eliminated": "list",
+}
 WAR_OUTCOMES = ("initiator_won", "target_won")
 
 
@@ -159,6 +160,7 @@ class Conflict:
             reparations=p["reparations"],
             floor=p["elimination_floor"],
             protected=protected,
+            reach=m.decay,
         )
         m.power[:] = result.power
         for k in result.eliminated:

@@ -297,7 +297,9 @@ class BalanceOfPowerModel(mesa.Model):
 
     def wars_frame(self) -> pd.DataFrame:
         """The war log, one row per crisis (columns in `model.conflict.WAR_COLUMNS`)."""
-        return self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
+        frame = self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
+        kinds = {"int": "int64", "float": "float64", "str": object, "list": object}
+        return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
 
     def events_frame(self) -> pd.DataFrame:
         """The alliance event log: step, event, state, state_index, alliance, reason."""

@@ -122,14 +122,17 @@ def settle(
     reparations: float,
     floor: float,
     protected: np.ndarray,
+    reach: np.ndarray,
 ) -> Settlement:
     """Apply a war's costs, reparations and absorptions (index arrays `winners`, `losers`).
 
     1. Costs: each side loses K = attrition(P_W, P_L), shared in proportion to its members' power.
     2. Reparations: each loser pays `reparations` of its remaining power; the winners share the sum
        in proportion to their contribution (their power before the war).
-    3. Elimination: a loser left with less than `floor` times the winning side's power is absorbed,
-       its remaining power shared among the winners the same way, unless `protected` (restraint).
+    3. Elimination: a loser k left with less than `floor` times the winners' power projected to it,
+       Σ_w p_w · reach[w, k] (reach = exp(-d/λ), the threat's distance decay), is absorbed, its
+       remaining power shared among the winners the same way, unless `protected` (restraint). Far-off
+       losers keep their sovereignty: conquest needs power at the loser's borders.
     Total power afterwards = before − 2K, exactly: transfers only move power.
     """
     p = power.copy()
@@ -141,7 +144,8 @@ def settle(
     paid = reparations * p[losers]
     p[losers] -= paid
     p[winners] += paid.sum() * contribution
-    doomed = losers[(p[losers] < floor * p[winners].sum()) & ~protected[losers]]
+    projected = p[winners] @ reach[np.ix_(winners, losers)]
+    doomed = losers[(p[losers] < floor * projected) & ~protected[losers]]
     absorbed = p[doomed].sum()
     p[winners] += absorbed * contribution
     p[doomed] = 0.0
