@@ -96,7 +96,7 @@ def balance(s: Situation) -> Decision:
 
 @rule("collective")
 def collective(s: Situation) -> Decision:
-    """Collective security: aligns as a balancer in peace; in war it defends the attacked."""
+    """Collective security: a balancer in peace; in war it defends the attacked (agents/sides.py)."""
     return balance(s)
 
 

@@ -23,7 +23,15 @@ import numpy as np
 
 from agents.sides import take_sides
 from model.alliances import UNALIGNED
-from model.war import choose_target, concedes, initiation_hazard, parity_challengers, settle, win_probability
+from model.war import (
+    choose_target,
+    concedes,
+    initiation_hazard,
+    parity_challengers,
+    settle,
+    survives_tribute,
+    win_probability,
+)
 
 if TYPE_CHECKING:
     from model.model import BalanceOfPowerModel
@@ -135,7 +143,7 @@ class Conflict:
         free[[i, j]] = False
         if noise is not None and ratio * noise[j] < p["superiority"]:
             record["outcome"] = "backed_down"
-        elif concedes(ratio * self._noise(), p["war_cost"], p["reparations"], p["tribute"], p["war_chance"]):
+        elif self.yields(i, j, ratio):
             paid = p["tribute"] * m.power[j]
             m.power[j] -= paid
             m.power[i] += paid
@@ -144,6 +152,19 @@ class Conflict:
             free[attack | defend] = False
             self.war(attack, defend, record, total)
         m.datacollector.add_table_row("wars", record)
+
+    def yields(self, i: int, j: int, ratio: float) -> bool:
+        """Whether target j concedes: tribute cheaper than war as it sees the odds, and it would
+        survive paying (or is protected by restraint)."""
+        m, p = self.model, self.model.params
+        cheaper = concedes(
+            ratio * self._noise(), p["war_cost"], p["reparations"], p["tribute"], p["war_chance"]
+        )
+        if not cheaper:
+            return False
+        if p["restraint"] and m.power[j] / m.power[m.alive].sum() >= p["essential_share"]:
+            return True
+        return survives_tribute(m.power[j], m.power[i], p["tribute"], p["elimination_floor"], m.decay[i, j])
 
     def war(self, attack: np.ndarray, defend: np.ndarray, record: dict[str, Any], total: float) -> None:
         """Fight: draw the winner, settle costs and transfers, eliminate, and remember the enmity."""

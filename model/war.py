@@ -103,6 +103,16 @@ def concedes(
     return tribute < loss
 
 
+def survives_tribute(p_target: float, p_initiator: float, tribute: float, floor: float, reach: float) -> bool:
+    """Whether the target would still stand after paying: p_j(1 − t) ≥ floor · (p_i + t·p_j) · reach_ij.
+
+    The same test as elimination after a lost war (`settle`), with the initiator's power after the
+    tribute projected to the target. A target that would fall below it has nothing left to save by
+    paying, so it fights instead (annexation only by war).
+    """
+    return p_target * (1.0 - tribute) >= floor * (p_initiator + tribute * p_target) * reach
+
+
 @dataclass(frozen=True)
 class Settlement:
     """What a war did to power: new powers, who was eliminated, the costs and the transfers."""

@@ -12,6 +12,7 @@ from model.war import (
     initiation_hazard,
     parity_challengers,
     settle,
+    survives_tribute,
     win_probability,
 )
 
@@ -81,6 +82,13 @@ def test_target_concedes_when_tribute_is_cheaper_than_war():
     assert concedes(4.0, 0.1, 0.2, 0.3, 1.0)
     assert not concedes(2.0, 0.1, 0.2, 0.3, 1.0)
     assert concedes(2.0, 0.1, 0.2, 0.25, 1.0)
+
+
+def test_a_target_survives_a_tribute_only_above_the_floor():
+    # B (1) pays 0.3 to A (10): 0.7 left against 0.1 · 10.3 · reach. Adjacent (reach 1): 1.03 > 0.7,
+    # B would be absorbed; at reach 0.5: 0.515 ≤ 0.7, it survives.
+    assert not survives_tribute(1.0, 10.0, 0.3, 0.1, 1.0)
+    assert survives_tribute(1.0, 10.0, 0.3, 0.1, 0.5)
 
 
 def test_initiation_hazard_rises_with_revisionism_and_power():
