@@ -280,7 +280,7 @@ PARAMS: dict[str, Param] = {
             0.2,
             "Share of its remaining power each loser transfers to the winners.",
             0.0,
-            1.0,
+            0.9,
         ),
         Param(
             "tribute",
@@ -288,7 +288,7 @@ PARAMS: dict[str, Param] = {
             0.3,
             "Share of its power a target pays to concede a crisis without war.",
             0.0,
-            1.0,
+            0.9,
         ),
         Param(
             "elimination_floor",

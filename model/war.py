@@ -18,7 +18,8 @@ def win_probability(ratio: float | np.ndarray, chance: float) -> float | np.ndar
     chance weight w: w = 1 gives P_A / (P_A + P_D); w → 0 makes the stronger side sure to win;
     a large w makes the outcome a coin toss.
     """
-    return 1.0 / (1.0 + np.power(ratio, -1.0 / chance))
+    with np.errstate(over="ignore"):  # a hopeless side: ρ^(-1/w) = inf gives π = 0
+        return 1.0 / (1.0 + np.power(ratio, -1.0 / chance))
 
 
 def attrition(p_attack: float, p_defence: float, war_cost: float) -> float:
