@@ -43,7 +43,8 @@ class BalanceOfPowerModel(mesa.Model):
     """States pursuing security by balancing, bandwagoning, buck-passing or hedging.
 
     One step is one year: grow powers, perceive threats, realign (each state by its rule, in random
-    order), keep up alliances (defection, dissolution), then measure the system and judge convergence.
+    order), keep up alliances (defection, dissolution), with war=true hold crises and wars
+    (`model.conflict`), then measure the system and judge convergence.
     Parameters are the names in `model.params.PARAMS` (plus any the scenario adds); `world` replaces
     the scenario with a hand-built World.
     """
@@ -248,6 +249,7 @@ class BalanceOfPowerModel(mesa.Model):
     def summary(self) -> dict[str, Any]:
         """The run's outcome: equilibrium type, when reached, and the final measures."""
         m = self.metrics
+        empire_at = self.tracker.reached_at if self.tracker.label == "universal_empire" else None
         return {
             "equilibrium": self.tracker.label,
             "converged_at": self.tracker.reached_at,
@@ -265,9 +267,7 @@ class BalanceOfPowerModel(mesa.Model):
             "polarity": m["polarity"],
             "wars": self.wars_total,
             "eliminated": self.states_initial - m["states_alive"],
-            "universal_empire_at": self.tracker.reached_at
-            if self.tracker.label == "universal_empire"
-            else None,
+            "universal_empire_at": empire_at,
             "alliance_events": len(self.alignments.events),
         }
 
