@@ -51,7 +51,7 @@ WAR_COLUMNS = {
     "transfer": "float",  # power moved: reparations and absorptions, or the tribute
     "eliminated": "list",
 }
-WAR_OUTCOMES = ("initiator_won", "target_won")
+WAR_OUTCOMES = ("initiator_won", "target_won")  # the outcomes of crises that became wars
 
 
 class Conflict:
@@ -87,6 +87,7 @@ class Conflict:
                 self.crisis(int(i), free, leader, total)
 
     def _noise(self, size: int | None = None) -> Any:
+        """Lognormal perception error exp(σ·ε) (σ = war_noise); 1, and no draw, when σ is 0."""
         sigma = self.model.params["war_noise"]
         if sigma == 0:
             return np.ones(size) if size is not None else 1.0
@@ -194,7 +195,7 @@ class Conflict:
         m.war_power_this_step += (record["attack_power"] + record["defence_power"]) / total
         m.war_costs_this_step += result.costs
         record.update(
-            outcome="initiator_won" if won else "target_won",
+            outcome=WAR_OUTCOMES[0] if won else WAR_OUTCOMES[1],
             costs=result.costs,
             transfer=result.transfer,
             eliminated=[m.names[k] for k in result.eliminated],
