@@ -33,7 +33,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"states alive     {summary['states_alive']} of {summary['states_initial']}",
         f"essential actors {summary['essential_alive']} of {summary['essential_initial']}",
         f"alliances        {summary['alliances']}  ({summary['alliance_events']} alliance events)",
-        f"wars             {summary['wars']}",
+        f"wars             {summary['wars']}  ({summary['eliminated']} states eliminated)",
         f"largest state    {summary['s_max']:.3f} of all power;  largest bloc {summary['b_max']:.3f}",
         f"concentration    CON {summary['con']:.3f}   HHI {summary['hhi']:.3f}"
         f"   N_eff {summary['n_eff']:.2f}   polarity {summary['polarity']}",
@@ -102,6 +102,18 @@ def run(
         click.echo(format_summary(summary))
         if out is not None:
             click.echo(f"results written to {out}/")
+
+
+@cli.command()
+def scenarios() -> None:
+    """List the built-in scenarios and their own parameters."""
+    from model.scenarios import SCENARIOS
+
+    for scenario in SCENARIOS.values():
+        click.echo(f"{scenario.name:14} {scenario.description}")
+        if scenario.params:
+            click.echo(f"{'':14} parameters: {', '.join(scenario.params)}")
+    click.echo("A path to a scenario file (.toml) works too: bop run --scenario my-world.toml")
 
 
 def main() -> None:
