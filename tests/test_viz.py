@@ -24,7 +24,7 @@ from model.params import PARAMS, STRATEGIES, Param
 from model.scenarios import SCENARIOS, Scenario, random_world
 from model.viz.components import EquilibriumIndicators, EventLog, PowerShares, StatusCard, WorldMap
 from model.viz.controls import initial_values, model_params
-from model.viz.data import bloc_history, latest_events, wars_at
+from model.viz.data import bloc_history, latest_events, war_log, wars_at
 from model.viz.figures import PALETTE, MapPainter, bloc_color
 from model.viz.live import LiveModel, parse_seed
 from tests.worlds import model, world
@@ -122,6 +122,11 @@ def test_bad_browser_input_builds_the_default_world_and_says_why(controls, named
     assert m.n == PARAMS["n_states"].default  # the default world, not a half-built one
 
 
+def test_a_blank_text_box_unsets_an_optional_parameter():
+    m = LiveModel(rng=1, scenario_name="nmc", nmc_states="", nmc_top_k=6)
+    assert m.param_error is None and m.params["nmc_states"] is None and m.n == 6
+
+
 def test_steps_hold_the_lock_that_views_read_under():
     m = LiveModel(rng=3, n_states=5)
     free_during_step = []
@@ -158,25 +163,64 @@ def test_latest_events_are_newest_first_and_readable():
     assert {r["text"] for r in rows} == {"B formed A1 (balance)", "C formed A1 (balance)"}
 
 
-def test_wars_are_read_from_a_war_log_by_name_or_index():
+def crisis(step: int, attackers: list[str], defenders: list[str], outcome: str, eliminated=()) -> dict:
+    """A war-log row as the conflict rules write it (powers and odds do not matter here)."""
+    return {
+        "step": step,
+        "initiator": attackers[0],
+        "target": defenders[0],
+        "outcome": outcome,
+        "attackers": attackers,
+        "defenders": defenders,
+        "attack_power": 1.0,
+        "defence_power": 1.0,
+        "p_initiator": 0.5,
+        "costs": 0.0,
+        "transfer": 0.0,
+        "eliminated": list(eliminated),
+    }
+
+
+def log_crises(m: BalanceOfPowerModel, *rows: dict) -> None:
+    for row in rows:
+        m.datacollector.add_table_row("wars", row)
+
+
+def test_wars_are_read_from_the_war_log_and_crises_told_apart():
     m = allied_world()
-    m.war_log = [
-        {"step": 1, "initiator": "A", "target": "C", "outcome": "attacker won"},
-        {"step": 1, "attackers": [0], "defenders": ["B", "C"]},
-        {"step": 0, "initiator": "B", "target": "A"},
-    ]
-    wars = wars_at(m, 1)
-    assert [(w.attackers, w.defenders) for w in wars] == [([0], [2]), ([0], [1, 2])]
+    log_crises(
+        m,
+        crisis(0, ["B"], ["A"], "backed_down"),
+        crisis(1, ["A"], ["C"], "conceded"),
+        crisis(1, ["A"], ["B", "C"], "initiator_won", eliminated=["C"]),
+    )
+    # Only the war is drawn on the map; the tribute paid by C is not a war.
+    assert [(w.initiator, w.target, w.attackers, w.defenders) for w in wars_at(m, 1)] == [(0, 1, [0], [1, 2])]
+    assert wars_at(m, 0) == []
     texts = [r["text"] for r in latest_events(m)]
-    # Year 1 first, its wars (later log entries first) before its alliance events; year 0 last.
+    # Year 1 first, its crises (later log entries first) before its alliance events; year 0 last.
     assert texts == [
-        "war: A vs B, C",
-        "war: A vs C (attacker won)",
+        "war: A vs B, C (initiator won); eliminated C",
+        "crisis: A vs C (conceded)",
         "C formed A1 (balance)",
         "B formed A1 (balance)",
-        "war: B vs A",
+        "crisis: B vs A (backed down)",
     ]
-    assert wars_at(allied_world(), 1) == []  # a model without a war log has no wars
+    assert wars_at(allied_world(), 1) == []  # no war log, no wars
+
+
+def test_the_war_log_of_a_real_run_is_read():
+    m = BalanceOfPowerModel(rng=3, n_states=12, war=True, war_rate=0.5)
+    for _ in range(20):
+        m.step()
+    frame = m.wars_frame()
+    assert len(frame) > 0
+    log = war_log(m)
+    assert [w.step for w in log] == list(frame["step"])
+    assert [[m.names[i] for i in w.attackers] for w in log] == list(frame["attackers"])
+    last = int(frame["step"].max())
+    fought = frame[(frame["step"] == last) & frame["outcome"].isin(["initiator_won", "target_won"])]
+    assert len(wars_at(m, last)) == len(fought)
 
 
 def test_bloc_colours_are_stable_per_alliance():
@@ -186,8 +230,8 @@ def test_bloc_colours_are_stable_per_alliance():
 
 def test_map_greys_the_eliminated_and_draws_ties_and_wars():
     m = allied_world()
-    m.alive[0] = False  # A eliminated (by hand: the war rules are not on this branch's model)
-    m.war_log = [{"step": 1, "initiator": "B", "target": "A"}]
+    m.alive[0] = False  # A eliminated by hand, and a war of B on A logged this year
+    log_crises(m, crisis(1, ["B"], ["A"], "initiator_won"))
     painter = MapPainter(m)
     painter.draw(m)
     assert len(painter.ties.get_segments()) == 1  # C to its leader B
@@ -197,6 +241,9 @@ def test_map_greys_the_eliminated_and_draws_ties_and_wars():
     assert painter.states.get_sizes()[0] == 0  # the dead are drawn as grey crosses, not dots
     labels = [t.get_text() for t in painter.legend.get_texts()]
     assert labels == ["A1 (B)", "unaligned", "eliminated", "war"]
+    m.step()  # next year: the war is over, its line goes
+    painter.draw(m)
+    assert len(painter.fronts.get_segments()) == 0
 
 
 def test_real_world_maps_put_longitude_across_and_latitude_up():

@@ -24,8 +24,14 @@ SLIDERS: dict[str, tuple[float | None, float | None, float]] = {
     "perception_noise": (None, 1.0, 0.05),
     "essential_share": (None, 0.3, 0.01),
     "convergence_window": (None, 100, 1),
+    "war_rate": (None, 0.5, 0.01),
+    "superiority": (None, 5.0, 0.1),
+    "war_cost": (None, None, 0.01),
+    "reparations": (None, None, 0.05),
+    "elimination_floor": (None, 0.5, 0.01),
 }
 SWITCHES = ("war", "restraint")
+SELECTS = ("war_hazard",)
 DEFAULT_SEED = 42
 
 
@@ -51,27 +57,28 @@ def slider(param: Param, low: float | None, high: float | None, step: float) -> 
 
 
 def scenario_controls() -> dict[str, dict[str, Any]]:
-    """Controls for the parameters scenarios add (e.g. a state's strategy), labelled with the scenario."""
-    controls: dict[str, dict[str, Any]] = {}
+    """Controls for the parameters scenarios add, labelled with the scenarios that use them."""
+    users: dict[str, list[str]] = {}
+    params: dict[str, Param] = {}
     for scenario in SCENARIOS.values():
         for name, param in scenario.params.items():
-            text = f"{label(param)} ({scenario.name})"
-            if param.choices is not None:
-                controls[name] = {
-                    "type": "Select",
-                    "label": text,
-                    "value": param.default,
-                    "values": list(param.choices),
-                }
-            elif param.kind is bool:
-                controls[name] = {"type": "Checkbox", "label": text, "value": param.default}
-            elif param.kind in (int, float) and param.low is not None and param.high is not None:
-                controls[name] = slider(
-                    param, None, None, 1 if param.kind is int else (param.high - param.low) / 100
-                )
-            else:
-                controls[name] = {"type": "InputText", "label": text, "value": str(param.default)}
-    return controls
+            users.setdefault(name, []).append(scenario.name)
+            params.setdefault(name, param)
+    return {
+        name: control(param, f"{label(param)} ({', '.join(users[name])})") for name, param in params.items()
+    }
+
+
+def control(param: Param, text: str) -> dict[str, Any]:
+    """The control that fits a parameter: a choice, a switch, a slider over its range, or text."""
+    if param.choices is not None:
+        return {"type": "Select", "label": text, "value": param.default, "values": list(param.choices)}
+    if param.kind is bool:
+        return {"type": "Checkbox", "label": text, "value": param.default}
+    if param.kind in (int, float) and param.low is not None and param.high is not None:
+        step = 1 if param.kind is int else (param.high - param.low) / 100
+        return {**slider(param, None, None, step), "label": text}
+    return {"type": "InputText", "label": text, "value": "" if param.default is None else str(param.default)}
 
 
 def model_params() -> dict[str, Any]:
@@ -96,8 +103,8 @@ def model_params() -> dict[str, Any]:
             "value": PARAMS["strategy_mix"].default,
         },
     }
-    for name in SWITCHES:
-        controls[name] = {"type": "Checkbox", "label": label(PARAMS[name]), "value": PARAMS[name].default}
+    for name in (*SWITCHES, *SELECTS):
+        controls[name] = control(PARAMS[name], label(PARAMS[name]))
     for name, (low, high, step) in SLIDERS.items():
         controls[name] = slider(PARAMS[name], low, high, step)
     controls.update(scenario_controls())

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from model.alliances import UNALIGNED
+from model.conflict import WAR_OUTCOMES
 from model.model import BalanceOfPowerModel
 
 
@@ -61,48 +62,50 @@ def bloc_history(model: BalanceOfPowerModel) -> BlocHistory:
 
 @dataclass(frozen=True)
 class War:
-    """A war under way: who fights on each side (state indices)."""
+    """A crisis of the war log: who stood on each side (state indices) and how it ended."""
 
     step: int
+    initiator: int
+    target: int
     attackers: list[int]
     defenders: list[int]
+    outcome: str
+    eliminated: list[str]
+
+    @property
+    def fought(self) -> bool:
+        """True for a war; False for a crisis that ended in tribute or a climb-down."""
+        return self.outcome in WAR_OUTCOMES
 
 
-def _indices(model: BalanceOfPowerModel, value: Any) -> list[int]:
-    """State indices from a name, an index, or a list of either."""
-    items: Iterable[Any] = value if isinstance(value, list | tuple | np.ndarray) else [value]
-    out = []
-    for item in items:
-        if isinstance(item, str) and item in model.names:
-            out.append(model.names.index(item))
-        elif isinstance(item, int | np.integer) and 0 <= item < model.n:
-            out.append(int(item))
-    return out
+def _indices(model: BalanceOfPowerModel, names: Iterable[str]) -> list[int]:
+    return [model.names.index(name) for name in names if name in model.names]
 
 
-def war_records(model: BalanceOfPowerModel) -> list[dict[str, Any]]:
-    """The model's war log as dicts, or [] for a model without wars (read defensively: the war
-    rules record `war_log` and/or `wars_frame()`)."""
-    log = getattr(model, "war_log", None)
-    if isinstance(log, list):
-        return log
-    frame = getattr(model, "wars_frame", None)
-    return frame().to_dict("records") if callable(frame) else []
-
-
-def as_war(model: BalanceOfPowerModel, record: dict[str, Any]) -> War | None:
-    """A war log record as sides of state indices (each side's members, or initiator and target)."""
-    attackers = _indices(model, record.get("attackers", record.get("initiator")))
-    defenders = _indices(model, record.get("defenders", record.get("target")))
-    if "step" not in record or not attackers or not defenders:
-        return None
-    return War(int(record["step"]), attackers, defenders)
+def war_log(model: BalanceOfPowerModel, last: int | None = None) -> list[War]:
+    """The last `last` crises of the model's war log (all with None), read from the DataCollector's
+    table without building a DataFrame; [] for a model without war."""
+    table = model.datacollector.tables.get("wars")
+    if not table or not table["step"]:
+        return []
+    n = len(table["step"])
+    return [
+        War(
+            int(table["step"][k]),
+            model.names.index(table["initiator"][k]),
+            model.names.index(table["target"][k]),
+            _indices(model, table["attackers"][k]),
+            _indices(model, table["defenders"][k]),
+            str(table["outcome"][k]),
+            list(table["eliminated"][k]),
+        )
+        for k in range(0 if last is None else max(n - last, 0), n)
+    ]
 
 
 def wars_at(model: BalanceOfPowerModel, step: int) -> list[War]:
-    """Wars recorded at `step`."""
-    wars = (as_war(model, r) for r in war_records(model) if r.get("step") == step)
-    return [w for w in wars if w is not None]
+    """The wars fought at `step` (a state is in at most one crisis a year, so n rows suffice)."""
+    return [w for w in war_log(model, last=model.n) if w.step == step and w.fought]
 
 
 def latest_events(model: BalanceOfPowerModel, limit: int = 12) -> list[dict[str, Any]]:
@@ -112,13 +115,12 @@ def latest_events(model: BalanceOfPowerModel, limit: int = 12) -> list[dict[str,
     for seq, event in enumerate(model.alignments.events[-limit:]):
         text = f"{event['state']} {event['event']} A{event['alliance']} ({event['reason'].replace('_', ' ')})"
         rows.append((event["step"], 1, seq, "alliance", text))
-    for seq, record in enumerate(war_records(model)[-limit:]):
-        war = as_war(model, record)
-        if war is None:
-            continue
+    for seq, war in enumerate(war_log(model, last=limit)):
         sides = (", ".join(model.names[i] for i in side) for side in (war.attackers, war.defenders))
-        outcome = record.get("outcome") or ""
-        text = "war: {} vs {}".format(*sides) + (f" ({outcome})" if outcome else "")
-        rows.append((war.step, 0, seq, "war", text))
+        kind = "war" if war.fought else "crisis"
+        text = "{}: {} vs {}".format(kind, *sides) + f" ({war.outcome.replace('_', ' ')})"
+        if war.eliminated:
+            text += f"; eliminated {', '.join(war.eliminated)}"
+        rows.append((war.step, 0, seq, kind, text))
     rows.sort(key=lambda r: (-r[0], r[1], -r[2]))
     return [{"step": step, "kind": kind, "text": text} for step, _, _, kind, text in rows[:limit]]

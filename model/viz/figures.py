@@ -58,10 +58,11 @@ class MapPainter:
 
     def __init__(self, model: BalanceOfPowerModel) -> None:
         self.fig = Figure(figsize=(6.4, 4.4), dpi=DPI)
-        ax = self.ax = self.fig.add_axes((0.01, 0.02, 0.76, 0.9))
         self.xy, geographic = plot_xy(model)
+        frame = (0.09, 0.1, 0.68, 0.82) if geographic else (0.01, 0.02, 0.76, 0.9)
+        ax = self.ax = self.fig.add_axes(frame)
         self.ties = ax.add_collection(LineCollection([], linewidths=1.4, alpha=0.6, zorder=1))
-        self.fronts = ax.add_collection(LineCollection([], colors=WAR_COLOR, linewidths=2.6, zorder=2))
+        self.fronts = ax.add_collection(LineCollection([], colors=WAR_COLOR, zorder=2))
         self.states = ax.scatter(self.xy[:, 0], self.xy[:, 1], edgecolors=EDGE, linewidths=0.8, zorder=3)
         self.dead = ax.scatter([], [], s=40, c=DEAD_COLOR, marker="X", zorder=3)
         self.labels = [
@@ -83,8 +84,15 @@ class MapPainter:
         self.ties.set_segments([(xy[a], xy[b]) for a, b in pairs])
         self.ties.set_color([bloc_color(int(membership[b])) for _, b in pairs])
         wars = wars_at(model, model.steps)
-        fronts = [(xy[a], xy[d]) for war in wars for a in war.attackers for d in war.defenders]
+        fronts, widths = [], []
+        for war in wars:  # initiator against target, thick; their allies joined to them, thin
+            fronts.append((xy[war.initiator], xy[war.target]))
+            widths.append(3.0)
+            for side, lead in ((war.attackers, war.initiator), (war.defenders, war.target)):
+                fronts.extend((xy[k], xy[lead]) for k in side if k != lead)
+                widths.extend(1.0 for k in side if k != lead)
         self.fronts.set_segments(fronts)
+        self.fronts.set_linewidth(widths or 1.0)
 
         sizes = np.where(alive, 25 + 2200 * alive_shares(model), 0.0)
         self.states.set_sizes(sizes)
@@ -119,14 +127,17 @@ def _dot(color: str, label: str) -> Line2D:
 
 
 def _frame_map(ax: Axes, xy: np.ndarray, geographic: bool) -> None:
-    """Axes limits with a margin; degrees and a latitude-corrected aspect for real maps."""
+    """Axes limits with a margin. A plane keeps its proportions; a real map (lon, lat) is stretched to
+    fill the frame, since capitals from Washington to Tokyo would otherwise be a thin strip."""
     low, high = xy.min(axis=0), xy.max(axis=0)
-    pad = np.maximum((high - low) * 0.08, 3.0 if geographic else 0.05)
+    pad = np.maximum((high - low) * 0.08, 2.0 if geographic else 0.05)
     ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
     ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
     if geographic:
-        ax.set_aspect(1 / np.cos(np.radians(np.clip(xy[:, 1].mean(), -60, 60))))
+        ax.set_aspect("auto")
         ax.tick_params(labelsize=7)
+        ax.set_xlabel("longitude (°)", fontsize=8)
+        ax.set_ylabel("latitude (°)", fontsize=8)
         ax.grid(True, color="#eeeeee", zorder=0)
     else:
         ax.set_aspect("equal")

@@ -38,8 +38,11 @@ def parse_seed(value: Any) -> int | None:
 def model_kwargs(scenario_name: str, strategy: str | None, params: dict[str, Any]) -> dict[str, Any]:
     """Keyword parameters for the model: the chosen scenario's own, others (another scenario's) dropped."""
     scenario = get_scenario(scenario_name)
-    known = set(PARAMS) | set(scenario.params)
-    kwargs = {k: v for k, v in params.items() if k in known}
+    specs = {**PARAMS, **scenario.params}
+    kwargs = {k: v for k, v in params.items() if k in specs}
+    for name, value in kwargs.items():  # a blank text box means "not set"
+        if specs[name].optional and isinstance(value, str) and not value.strip():
+            kwargs[name] = None
     kwargs["scenario"] = scenario_name
     kwargs["strategy"] = None if strategy in (None, MIXED) else strategy
     kwargs["record_states"] = True  # the power-shares view reads the per-state history
