@@ -283,7 +283,7 @@ def test_status_card_shows_the_hand_world():
         "<th>Alliances</th><td>1 (A1: B +1)</td>",
         f"<th>Largest bloc b_max</th><td>{10 / 13:.3f}</td>",  # unaligned A is the largest bloc
         "<th>Strategies</th><td>balance 1, hedge 2</td>",
-        "not converged",
+        '<th>Equilibrium</th><td><span class="bop-verdict" style="background:#888888">not converged</span>',
     ):
         assert expected in text
 

@@ -19,7 +19,7 @@ from model.model import BalanceOfPowerModel
 from model.viz.data import bloc_leaders, latest_events
 from model.viz.figures import VERDICT_COLORS, EquilibriumPainter, MapPainter, SharesPainter
 
-EVENT_LIMIT = 14
+EVENT_LIMIT = 12
 
 
 def reading(model: BalanceOfPowerModel) -> Any:
@@ -150,12 +150,10 @@ def StatusCard(model: BalanceOfPowerModel) -> None:
         error = getattr(model, "param_error", None)
         if error:
             solara.Error(f"{error}. Showing the default world instead.")
-        color = VERDICT_COLORS.get(model.tracker.label, "#888888")
-        label = html.escape(model.tracker.label.replace("_", " "))
-        solara.HTML(
-            tag="div", unsafe_innerHTML=f'<span class="bop-verdict" style="background:{color}">{label}</span>'
-        )
-        solara.HTML(tag="div", unsafe_innerHTML=_table(_build(status_rows, model), "bop-status"))
+        with reading(model):
+            color = VERDICT_COLORS.get(model.tracker.label, "#888888")
+            rows = status_rows(model)
+        solara.HTML(tag="div", unsafe_innerHTML=_table(rows, "bop-status", color))
 
 
 @solara.component

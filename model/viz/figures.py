@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from model.alliances import UNALIGNED
 from model.model import BalanceOfPowerModel
@@ -39,6 +40,7 @@ VERDICT_COLORS = {
     "universal_empire": "#7b4173",
 }
 DPI = 80
+MIN_YEARS = 10  # time axes span at least this many years, so the first steps are not stretched
 LEGEND_BLOCS = 8
 
 
@@ -157,6 +159,7 @@ class SharesPainter:
         ax.text(0.01, hegemony, " hegemony line", va="bottom", fontsize=8, transform=ax.get_yaxis_transform())
         ax.set_ylim(0, 1)
         ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("share of all power")
         ax.set_title("Power shares by bloc (grey: unaligned states)", fontsize=11)
         self.bands: list = []
@@ -170,7 +173,7 @@ class SharesPainter:
         self.bands = self.ax.stackplot(
             history.steps, *history.shares.T, history.unaligned, colors=colors, linewidth=0
         )
-        self.ax.set_xlim(0, max(history.steps[-1], 1))
+        self.ax.set_xlim(0, max(history.steps[-1], MIN_YEARS))
         return self.fig
 
 
@@ -193,6 +196,7 @@ class EquilibriumPainter:
         for ax in self.axes:
             ax.legend(fontsize=8, loc="upper left", ncols=2, frameon=False)
         bottom.set_xlabel("year")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         self.title = top.set_title("", fontsize=11)
         self.spans: list = []
 
@@ -202,8 +206,9 @@ class EquilibriumPainter:
         steps = np.arange(len(values["con"]))
         for name, line in self.lines.items():
             line.set_data(steps, values[name])
+            line.set_marker("o" if len(steps) == 1 else "")  # year 0 alone is a dot, not nothing
         bottom = self.axes[1]
-        bottom.set_xlim(0, max(steps[-1], 1))
+        bottom.set_xlim(0, max(steps[-1], MIN_YEARS))
         bottom.set_ylim(0, max(values["n_eff"].max(), values["polarity"].max()) * 1.25)
         for span in self.spans:
             span.remove()
