@@ -127,6 +127,23 @@ def test_changing_the_strategy_mix_and_resetting_rebuilds_the_model(app: Page, a
     app.screenshot(path=artifacts / "bandwagon-world.png", full_page=True)
 
 
+def test_a_real_scenario_with_war_from_the_dropdown(app: Page, artifacts: Path):
+    app.get_by_label("Scenario", exact=True).click(force=True)  # opens Vuetify's menu
+    app.get_by_role("option", name="eurasia-2016").click()
+    app.get_by_label("War", exact=True).check(force=True)
+    click(app, "Reset")
+    expect(status(app, "States alive")).to_have_text("18 of 18", timeout=STEP_TIMEOUT)
+    expect(status(app, "Parameters")).to_contain_text("war on, restraint")
+    # The map is drawn on longitude/latitude, with the capitals' countries named.
+    map_svg = app.locator(".vue-grid-item img").first.evaluate("img => fetch(img.src).then(r => r.text())")
+    assert "Kazakhstan" in map_svg and "longitude" in map_svg
+    for k in range(1, 4):
+        click(app, "Step")
+        expect(status(app, "Year")).to_have_text(str(k), timeout=STEP_TIMEOUT)
+    expect_drawn(app)
+    app.screenshot(path=artifacts / "eurasia-2016-war.png", full_page=True)
+
+
 def test_a_typed_seed_rebuilds_the_same_world_as_python(app: Page):
     seed = app.get_by_label("Seed (blank = random)")
     seed.fill("7")
