@@ -20,7 +20,7 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, STRATEGIES, Param
+from model.params import PARAMS, STRATEGIES, Param, ParameterError
 from model.scenarios import SCENARIOS, Scenario, random_world
 from model.viz.components import EquilibriumIndicators, EventLog, PowerShares, StatusCard, WorldMap
 from model.viz.controls import initial_values, model_params
@@ -79,6 +79,9 @@ def test_scenario_dropdown_lists_every_registered_scenario_and_its_parameters(mo
 def test_a_typed_seed_is_an_int_and_blank_means_random():
     assert parse_seed("42") == 42 and parse_seed(" 7 ") == 7 and parse_seed(3) == 3
     assert parse_seed("") is None and parse_seed(None) is None
+    for bad in ("-3", "4.5", "seven"):
+        with pytest.raises(ParameterError, match="'seed'"):
+            parse_seed(bad)
     typed = LiveModel(rng="7", n_states=12)
     plain = BalanceOfPowerModel(rng=7, n_states=12)
     np.testing.assert_array_equal(typed.power, plain.power)

@@ -29,6 +29,7 @@ def reading(model: BalanceOfPowerModel) -> Any:
 
 
 def _build(make, model: BalanceOfPowerModel) -> Any:
+    """`make(model)`, with the model held still."""
     with reading(model):
         return make(model)
 

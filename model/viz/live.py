@@ -24,15 +24,10 @@ def parse_seed(value: Any) -> int | None:
     """A seed from the browser: an int, digits typed as text, or blank for a fresh random seed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        seed = int(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            f"parameter 'seed' must be a whole number >= 0 or blank, got {value!r}"
-        ) from None
-    if seed < 0:
+    text = str(value).strip()
+    if not text.isdigit():
         raise ParameterError(f"parameter 'seed' must be a whole number >= 0 or blank, got {value!r}")
-    return seed
+    return int(text)
 
 
 def model_kwargs(scenario_name: str, strategy: str | None, params: dict[str, Any]) -> dict[str, Any]:
