@@ -1,5 +1,4 @@
-# make run: the default simulation; make test: lint + tests; make app: the visual server.
-# All build .venv themselves.
+# make run: the default simulation; make test: lint + tests. Both build .venv themselves.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -24,18 +23,22 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/bop run
 
-# Solara's front end, from the npm registry into Solara's asset cache (its CDN is not reachable here).
-assets: $(STAMP)
-	$(PY) scripts/solara_assets.py
-
-APP_PORT ?= 8765
-app: assets
-	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
-
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+# The visual server (app.py) on 127.0.0.1. Solara's front end comes from the npm registry into
+# Solara's asset cache first (its CDN is not reachable here).
+APP_PORT ?= 8765
+app: assets
+	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
+
+assets: $(STAMP)
+	$(PY) scripts/solara_assets.py
+
+bench-app: assets
+	PYTHONPATH=. $(PY) bench/app_render.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -43,9 +46,6 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/step_speed.py
-
-bench-app: assets
-	PYTHONPATH=. $(PY) bench/app_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
