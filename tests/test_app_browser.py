@@ -44,6 +44,7 @@ def app(page: Page, app_url: str) -> Iterator[Page]:
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.goto(app_url)
     expect(page.get_by_role("button", name="Step")).to_be_visible(timeout=LOAD_TIMEOUT)
+    # Each page is a new session with a model of its own: whatever earlier tests stepped, year 0.
     expect(status(page, "Year")).to_have_text("0", timeout=LOAD_TIMEOUT)
     yield page
     assert not problems, "\n".join(problems)
