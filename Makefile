@@ -10,7 +10,7 @@ PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
 	done)
 
-.PHONY: run test lint format bench bench-app app assets clean
+.PHONY: run test lint format bench bench-app app assets browser clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/bop run
 
-test: $(STAMP)
+test: $(STAMP) browser assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
@@ -34,8 +34,12 @@ APP_PORT ?= 8765
 app: assets
 	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
 
-assets: $(STAMP)
+assets: $(STAMP) browser
 	$(PY) scripts/solara_assets.py
+
+# Debian's Chromium (browser tests) and npm (Solara's assets), installed with apt-get when missing.
+browser:
+	bash scripts/browser_deps.sh
 
 bench-app: assets
 	PYTHONPATH=. $(PY) bench/app_render.py
