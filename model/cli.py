@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from model.params import ParameterError, parse_text
+from model.sweep_cli import report, sweep
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
@@ -102,6 +103,10 @@ def run(
         click.echo(format_summary(summary))
         if out is not None:
             click.echo(f"results written to {out}/")
+
+
+cli.add_command(sweep)
+cli.add_command(report)
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""The output folder of a sweep: one small Parquet part per run and dataset, written atomically.
+
+    DIR/_manifest.json               the experiment, seeds, versions, times, counts
+    DIR/results/part-000042.parquet  run 42's row; written last, so it marks the run as finished
+    DIR/model/part-000042.parquet    run 42's per-step measures (when recorded), likewise events/, states/
+
+Every part is written to a temporary name starting with `_` (which Parquet readers skip) and moved
+into place with os.replace, so a sweep killed at any moment leaves only whole parts behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from model.runner import RunOutput
+
+RESULTS = "results"
+MANIFEST = "_manifest.json"
+PART = re.compile(r"^part-(\d+)\.parquet$")
+
+
+def part_path(root: Path, dataset: str, run: int) -> Path:
+    """Where run `run`'s part of `dataset` lives."""
+    return root / dataset / f"part-{run:06d}.parquet"
+
+
+def part_runs(root: Path, dataset: str) -> dict[int, Path]:
+    """The parts present in one dataset, by run id."""
+    folder = root / dataset
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in folder.iterdir():
+        match = PART.match(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return found
+
+
+def finished_runs(root: Path) -> set[int]:
+    """Runs whose results row is on disk (finished, whether ok or failed)."""
+    return set(part_runs(root, RESULTS))
+
+
+def write_output(root: Path, output: RunOutput) -> None:
+    """Make one run durable: its frames first, then its results row, which commits the run."""
+    run = output.row["run"]
+    for name, frame in output.frames.items():
+        if len(frame):
+            _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), part_path(root, name, run))
+    _write_atomic(pa.Table.from_pylist([output.row]), part_path(root, RESULTS, run))
+
+
+def remove_temporaries(root: Path) -> None:
+    """Delete half-written parts a killed sweep left behind."""
+    if root.is_dir():
+        for folder in (p for p in root.iterdir() if p.is_dir()):
+            for path in folder.glob("_tmp-*"):
+                path.unlink()
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
+    pq.write_table(table, temporary)
+    os.replace(temporary, path)
+
+
+def read_manifest(root: Path) -> dict[str, Any] | None:
+    """The sweep's manifest, or None when the folder holds none."""
+    path = root / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
+    """Replace the manifest atomically."""
+    root.mkdir(parents=True, exist_ok=True)
+    temporary = root / f"_tmp-{os.getpid()}-{MANIFEST}"
+    temporary.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    os.replace(temporary, root / MANIFEST)
