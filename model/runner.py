@@ -6,6 +6,7 @@ A run that raises is returned as a failed row carrying the error, so the sweep g
 
 from __future__ import annotations
 
+import signal
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import pandas as pd
 from model.experiment import PER_STEP, RunSpec
 from model.model import BalanceOfPowerModel
 
-TIMING = ("seconds",)  # columns that vary between identical runs
+TIMING = ("seconds", "cpu_seconds")  # columns that vary between identical runs
 
 
 @dataclass
@@ -27,9 +28,14 @@ class RunOutput:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
+def ignore_interrupts() -> None:
+    """Pool worker initializer: Ctrl-C is the parent's to handle (it saves the manifest and stops)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_one(spec: RunSpec) -> RunOutput:
     """Build the model from the spec's parameters and seed, run it, and collect what is recorded."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     row: dict[str, Any] = {
         "run": spec.run,
         "point": spec.point,
@@ -53,6 +59,7 @@ def run_one(spec: RunSpec) -> RunOutput:
         row["error"] = "".join(traceback.format_exception_only(err)).strip()
         frames = {}
     row["seconds"] = time.perf_counter() - start
+    row["cpu_seconds"] = time.process_time() - cpu
     row.update(spec.params)
     row.update(summary)
     return RunOutput(row, frames)

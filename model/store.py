@@ -69,7 +69,10 @@ def remove_temporaries(root: Path) -> None:
 def _write_atomic(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
-    pq.write_table(table, temporary)
+    with open(temporary, "wb") as file:
+        pq.write_table(table, file)
+        file.flush()
+        os.fsync(file.fileno())  # on disk before it is named: a crash leaves no empty part
     os.replace(temporary, path)
 
 

@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from model import store
-from model.experiment import Experiment
-from model.runner import run_one
+from model.experiment import Experiment, RunSpec
+from model.runner import RunOutput, ignore_interrupts, run_one
 
 PACKAGES = ("balance-of-power", "mesa", "numpy", "pandas", "pyarrow", "tqdm", "dask", "distributed")
 
@@ -98,7 +98,7 @@ def open_executor(
         # forkserver: workers start from a clean process that has imported the model once.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["model.runner"])
-        with cf.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts) as pool:
             yield pool, workers, f"process pool ({workers} workers)"
 
 
@@ -117,7 +117,7 @@ def run_sweep(
     workers = workers or os.cpu_count() or 1
     manifest = prepare(experiment, out, text, resume)
     finished = store.finished_runs(out)
-    todo = [spec for spec in experiment.runs() if spec.run not in finished]
+    todo = (spec for spec in experiment.runs() if spec.run not in finished)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
     start = time.perf_counter()
@@ -154,7 +154,7 @@ def run_sweep(
     )
 
 
-def execute(executor: cf.Executor, specs: list, slots: int) -> Iterator[Any]:
+def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iterator[RunOutput]:
     """Yield run outputs as they finish, keeping at most two tasks per slot in flight."""
     limit = 1 if isinstance(executor, InlineExecutor) else 2 * slots
     queue = iter(specs)

@@ -12,6 +12,7 @@ from textwrap import dedent
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from distributed import LocalCluster
 
 from model.cli import cli
 from model.experiment import load_experiment
@@ -97,12 +98,18 @@ def test_recorded_steps_are_thinned_and_logs_kept_whole(tiny_sweep):
         load_steps(out, "states")
 
 
-def test_one_worker_two_workers_and_a_dask_local_cluster_agree(tiny_sweep, tmp_path):
+def test_one_worker_two_workers_and_dask_agree(tiny_sweep, tmp_path):
     path, one = tiny_sweep
     sweep(path, tmp_path / "two", workers=2)
     sweep(path, tmp_path / "dask", workers=2, local_cluster=True)
     assert load_manifest(tmp_path / "dask")["sessions"][0]["executor"].startswith("dask LocalCluster")
-    for other in ("two", "dask"):
+    # --scheduler: a cluster that was already running, reached by its address
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        sweep(path, tmp_path / "scheduler", scheduler=cluster.scheduler_address)
+    assert load_manifest(tmp_path / "scheduler")["sessions"][0]["executor"].startswith(
+        "dask tcp://127.0.0.1:"
+    )
+    for other in ("two", "dask", "scheduler"):
         pd.testing.assert_frame_equal(results(one), results(tmp_path / other))
         for dataset in ("model", "events"):
             pd.testing.assert_frame_equal(load_steps(one, dataset), load_steps(tmp_path / other, dataset))
