@@ -75,10 +75,13 @@ def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarra
 
 
 def leave_when_unsafe(s: Situation, decision: Decision) -> None:
-    """Leave a bloc that tends to predominance (Kaplan 4) or whose member is the main threat."""
+    """Leave a bloc that tends to predominance (Kaplan 4; its leader stays), or one whose member
+    has become the main threat (and a threat worth allying against, at least `threat_entry`)."""
     share = s.bloc_power[s.own] / s.total_power
-    decision.set(s.aligned & (share > s.params["hegemony_share"]), LEAVE, "predominance")
-    decision.set(s.aligned & (s.partner_threat > s.tau), LEAVE, "partner_threat")
+    follower = s.leader[s.own] != s.rows  # the predominant actor itself does not walk out
+    decision.set(s.aligned & follower & (share > s.params["hegemony_share"]), LEAVE, "predominance")
+    partner_is_main = (s.partner_threat > s.tau) & (s.partner_threat >= s.params["threat_entry"])
+    decision.set(s.aligned & partner_is_main, LEAVE, "partner_threat")
 
 
 @rule("balance")
@@ -93,7 +96,7 @@ def balance(s: Situation) -> Decision:
 
 @rule("collective")
 def collective(s: Situation) -> Decision:
-    """Collective security: aligns as a balancer in peace; in war it defends the attacked."""
+    """Collective security: a balancer in peace; in war it defends the attacked (agents/sides.py)."""
     return balance(s)
 
 

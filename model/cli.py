@@ -34,7 +34,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"states alive     {summary['states_alive']} of {summary['states_initial']}",
         f"essential actors {summary['essential_alive']} of {summary['essential_initial']}",
         f"alliances        {summary['alliances']}  ({summary['alliance_events']} alliance events)",
-        f"wars             {summary['wars']}",
+        f"wars             {summary['wars']}  ({summary['eliminated']} states eliminated)",
         f"largest state    {summary['s_max']:.3f} of all power;  largest bloc {summary['b_max']:.3f}",
         f"concentration    CON {summary['con']:.3f}   HHI {summary['hhi']:.3f}"
         f"   N_eff {summary['n_eff']:.2f}   polarity {summary['polarity']}",
@@ -62,6 +62,10 @@ class OneLineErrors(click.Group):
 @click.version_option(package_name="balance-of-power")
 def cli() -> None:
     """balance-of-power: alliances, balancing and equilibrium among states (Mesa 3)."""
+
+
+cli.add_command(sweep)
+cli.add_command(report)
 
 
 @cli.command()
@@ -105,8 +109,16 @@ def run(
             click.echo(f"results written to {out}/")
 
 
-cli.add_command(sweep)
-cli.add_command(report)
+@cli.command()
+def scenarios() -> None:
+    """List the built-in scenarios and their own parameters."""
+    from model.scenarios import SCENARIOS
+
+    for scenario in SCENARIOS.values():
+        click.echo(f"{scenario.name:14} {scenario.description}")
+        if scenario.params:
+            click.echo(f"{'':14} parameters: {', '.join(scenario.params)}")
+    click.echo("A path to a scenario file (.toml) works too: bop run --scenario my-world.toml")
 
 
 def main() -> None:

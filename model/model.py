@@ -12,8 +12,9 @@ from mesa import DataCollector
 from agents.rules import RULES, STAY
 from agents.situation import Situation, perceive
 from agents.state import State
-from model import metrics
+from model import invariants, metrics
 from model.alliances import UNALIGNED, Alignments
+from model.conflict import WAR_COLUMNS, Conflict
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
@@ -32,6 +33,8 @@ MEASURES = (
     "alliances",
     "alliance_events",
     "wars",
+    "war_power",
+    "eliminated",
     "equilibrium",
 )
 
@@ -40,7 +43,8 @@ class BalanceOfPowerModel(mesa.Model):
     """States pursuing security by balancing, bandwagoning, buck-passing or hedging.
 
     One step is one year: grow powers, perceive threats, realign (each state by its rule, in random
-    order), keep up alliances (defection, dissolution), then measure the system and judge convergence.
+    order), keep up alliances (defection, dissolution), with war=true hold crises and wars
+    (`model.conflict`), then measure the system and judge convergence.
     Parameters are the names in `model.params.PARAMS` (plus any the scenario adds); `world` replaces
     the scenario with a hand-built World.
     """
@@ -77,6 +81,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.alignments = Alignments(self.n, self.names)
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
+        self.conflict = Conflict(self) if p["war"] else None
         self.threat = self._perceive_threats()
 
         self.tracker = ConvergenceTracker(
@@ -87,10 +92,14 @@ class BalanceOfPowerModel(mesa.Model):
         )
         self.wars_total = 0
         self.wars_this_step = 0
+        self.war_power_this_step = 0.0  # share of all power engaged in this step's wars
+        self.eliminated_this_step = 0
+        self.war_costs_this_step = 0.0  # power destroyed by this step's wars
         self._events_seen = 0
         self._last_membership = self.alignments.membership.copy()
         self.datacollector = DataCollector(
-            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in MEASURES}
+            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in MEASURES},
+            tables={"wars": list(WAR_COLUMNS)},
         )
         # Per-state history as arrays: DataCollector's agent reporters cost ~1 ms a step at N=200.
         self.state_history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -98,16 +107,21 @@ class BalanceOfPowerModel(mesa.Model):
         self.states_initial = self.n
         self.essential_initial = self.metrics["essential_alive"]
         self.collect()
+        self.event_replay = invariants.EventReplay(self.n)
+        self.check_invariants()
 
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
-        """Grow, perceive, realign, keep up alliances, measure."""
+        """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
         self.grow()
         self.threat = self._perceive_threats()
         self.realign()
         self.upkeep()
+        if self.conflict is not None:
+            self.conflict.step()
         self.measure()
         self.collect()
+        self.check_invariants()
         if self.metrics["states_alive"] <= 1:
             self.running = False
         elif self.params["stop_on_convergence"] and self.tracker.label != "not_converged":
@@ -122,7 +136,7 @@ class BalanceOfPowerModel(mesa.Model):
         noise = None
         if sigma > 0:
             noise = np.exp(sigma * self.rng.standard_normal((self.n, self.n)) - sigma**2 / 2)
-        return threat_matrix(
+        threat = threat_matrix(
             self.power,
             self.alive,
             self.decay,
@@ -131,6 +145,7 @@ class BalanceOfPowerModel(mesa.Model):
             revisionism_weight=self.params["revisionism_weight"],
             noise=noise,
         )
+        return threat if self.conflict is None else self.conflict.embitter(threat)
 
     def perceive(self, rows: np.ndarray) -> Situation:
         """The situation as the states in `rows` see it now."""
@@ -161,7 +176,7 @@ class BalanceOfPowerModel(mesa.Model):
             mesa.agent.AgentSet(movers, random=self.random).shuffle_do("reconsider")
 
     def upkeep(self) -> None:
-        """Defection with probability `defection_rate`; dissolution when the threat has receded."""
+        """Defection with probability `defection_rate`; dissolution once no member feels a threat."""
         membership = self.alignments.membership
         draws = self.rng.random(self.n)
         defectors = (draws < self.params["defection_rate"]) & (membership != UNALIGNED)
@@ -171,10 +186,18 @@ class BalanceOfPowerModel(mesa.Model):
         if len(members) == 0:
             return
         situation = self.perceive(members)
+        # the greatest threat any member still feels, from outside or from a partner (a bandwagon
+        # alliance is held together by the threat of its own leader)
+        felt = np.maximum(situation.tau, situation.partner_threat)
         for alliance in list(self.alignments.alliances.values()):
-            worst = situation.tau[np.isin(members, alliance.members)].max()
+            worst = felt[np.isin(members, alliance.members)].max()
             if worst < self.params["threat_exit"]:
                 self.alignments.dissolve(alliance.id, self.steps, "threat_receded")
+
+    def check_invariants(self) -> None:
+        """Raise InvariantError if the model is in an impossible state (when switched on)."""
+        if self.params["check_invariants"]:
+            invariants.check(self)
 
     # --- measures -----------------------------------------------------------------------------
     def measure(self) -> None:
@@ -199,6 +222,8 @@ class BalanceOfPowerModel(mesa.Model):
             "alliances": len(self.alignments.alliances),
             "alliance_events": events,
             "wars": self.wars_this_step,
+            "war_power": self.war_power_this_step,
+            "eliminated": self.eliminated_this_step,
         }
         self._last_membership = membership.copy()
         values["equilibrium"] = self.tracker.update(
@@ -224,6 +249,7 @@ class BalanceOfPowerModel(mesa.Model):
     def summary(self) -> dict[str, Any]:
         """The run's outcome: equilibrium type, when reached, and the final measures."""
         m = self.metrics
+        empire_at = self.tracker.reached_at if self.tracker.label == "universal_empire" else None
         return {
             "equilibrium": self.tracker.label,
             "converged_at": self.tracker.reached_at,
@@ -240,6 +266,8 @@ class BalanceOfPowerModel(mesa.Model):
             "con": m["con"],
             "polarity": m["polarity"],
             "wars": self.wars_total,
+            "eliminated": self.states_initial - m["states_alive"],
+            "universal_empire_at": empire_at,
             "alliance_events": len(self.alignments.events),
         }
 
@@ -266,6 +294,12 @@ class BalanceOfPowerModel(mesa.Model):
                 "alive": alive.ravel(),
             }
         )
+
+    def wars_frame(self) -> pd.DataFrame:
+        """The war log, one row per crisis (columns in `model.conflict.WAR_COLUMNS`)."""
+        frame = self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
+        kinds = {"int": "int64", "float": "float64", "str": object, "list": object}
+        return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
 
     def events_frame(self) -> pd.DataFrame:
         """The alliance event log: step, event, state, state_index, alliance, reason."""

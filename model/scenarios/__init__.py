@@ -1,45 +1,61 @@
-"""Scenarios: named ways to build the world a run starts from."""
+"""Scenarios: named ways to build the world a run starts from.
+
+Built-ins are `random`, `nmc` (any year of the COW data) and the TOML files shipped in
+`model/scenarios/builtin/`, loaded through the same validated loader as a user's own file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from importlib import resources
+from pathlib import Path
 
-import numpy as np
-
-from model.params import Param, ParameterError
-from model.scenarios import random_world
+from model.params import ParameterError
+from model.scenarios import nmc_world, random_world
+from model.scenarios.from_file import scenario_from_file
+from model.scenarios.scenario import Scenario
 from model.scenarios.world import World
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A named world builder, with any parameters of its own."""
-
-    name: str
-    description: str
-    build: Callable[[dict[str, Any], np.random.Generator], World]
-    params: dict[str, Param] = field(default_factory=dict)
+def _builtin_files() -> list[Scenario]:
+    folder = resources.files("model.scenarios.builtin")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    scenarios = []
+    for f in files:
+        with resources.as_file(f) as path:
+            scenarios.append(scenario_from_file(path))
+    return scenarios
 
 
 SCENARIOS: dict[str, Scenario] = {
-    "random": Scenario(
-        "random",
-        "N states with lognormal powers at random points in the unit square (n_states, power_sigma).",
-        random_world.build,
-    ),
+    s.name: s
+    for s in [
+        Scenario(
+            "random",
+            "N states with lognormal powers at random points in the unit square (n_states, power_sigma).",
+            random_world.build,
+        ),
+        Scenario(
+            "nmc",
+            "The strongest states of any year 1816–2016 from COW NMC data, at their capitals "
+            "(nmc_year, nmc_top_k or nmc_states, power_index).",
+            nmc_world.build,
+            nmc_world.PARAMS,
+        ),
+        *_builtin_files(),
+    ]
 }
 
 
 def get_scenario(name: str) -> Scenario:
-    """The scenario called `name`, or a ParameterError listing those that exist."""
-    try:
+    """The scenario called `name`, or one read from a TOML file at that path; else a ParameterError
+    listing those that exist."""
+    if name in SCENARIOS:
         return SCENARIOS[name]
-    except KeyError:
-        raise ParameterError(
-            f"parameter 'scenario' must be one of {', '.join(SCENARIOS)}, got {name!r}"
-        ) from None
+    if name.endswith(".toml") or Path(name).is_file():
+        return scenario_from_file(name)
+    raise ParameterError(
+        f"parameter 'scenario' must be one of {', '.join(SCENARIOS)} or a path to a .toml file, got {name!r}"
+    )
 
 
 __all__ = ["SCENARIOS", "Scenario", "World", "get_scenario"]

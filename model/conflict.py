@@ -1,0 +1,210 @@
+"""The war phase of a year: crises, wars, eliminations, hostility, and the war log.
+
+Order within the phase (after upkeep, before the measures):
+1. Hostility from past wars decays: H ← H · (1 − hostility_decay).
+2. Initiators are drawn, each with its hazard (`model.war`: `initiation_hazard`, or
+   `parity_challengers` under war_hazard=power_transition), and act in random order.
+3. An initiator picks a target (best expected gain among blocs it feels superior to, or its leading
+   rival under power transition); third parties take sides (`agents.sides`).
+4. Crisis: under expected_gain the initiator backs down if the full sides no longer give it the
+   superiority it needs (deterrence); the target concedes a tribute if that is cheaper than war.
+5. War: the outcome is drawn with the logistic win probability; costs, reparations and
+   eliminations follow `model.war.settle`; the two sides become hostile (H = 1 between them).
+A state takes part in at most one crisis or war a year. Hostility raises perceived threat,
+T_ij · (1 + hostility_weight · H_ij), so former enemies are balanced against until it fades and
+they become acceptable partners again (Kaplan 6).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from agents.sides import take_sides
+from model.alliances import UNALIGNED
+from model.war import (
+    choose_target,
+    concedes,
+    initiation_hazard,
+    parity_challengers,
+    settle,
+    survives_tribute,
+    win_probability,
+)
+
+if TYPE_CHECKING:
+    from model.model import BalanceOfPowerModel
+
+# The war log's columns and their kinds (int, float, str, or list of state names).
+WAR_COLUMNS = {
+    "step": "int",
+    "initiator": "str",
+    "target": "str",
+    "outcome": "str",  # initiator_won, target_won, conceded (tribute paid), backed_down (deterred)
+    "attackers": "list",
+    "defenders": "list",
+    "attack_power": "float",
+    "defence_power": "float",
+    "p_initiator": "float",  # probability that the initiator's side wins
+    "costs": "float",  # power destroyed (both sides)
+    "transfer": "float",  # power moved: reparations and absorptions, or the tribute
+    "eliminated": "list",
+}
+WAR_OUTCOMES = ("initiator_won", "target_won")  # the outcomes of crises that became wars
+
+
+class Conflict:
+    """Crises and wars among the model's states; one instance per model with war=true."""
+
+    def __init__(self, model: BalanceOfPowerModel) -> None:
+        self.model = model
+        self.hostility = np.zeros((model.n, model.n))
+
+    def embitter(self, threat: np.ndarray) -> np.ndarray:
+        """Perceived threat raised by hostility: T_ij · (1 + hostility_weight · H_ij)."""
+        return threat * (1.0 + self.model.params["hostility_weight"] * self.hostility)
+
+    def step(self) -> None:
+        """This year's crises and wars; sets the model's per-step war counters."""
+        m, p = self.model, self.model.params
+        m.wars_this_step, m.eliminated_this_step = 0, 0
+        m.war_power_this_step, m.war_costs_this_step = 0.0, 0.0
+        self.hostility *= 1.0 - p["hostility_decay"]
+        if p["war_hazard"] == "power_transition":
+            hazard, leader = parity_challengers(
+                m.power, m.alive, m.revisionism, p["war_rate"], p["parity_low"], p["parity_high"]
+            )
+        else:
+            hazard, leader = initiation_hazard(m.power, m.alive, m.revisionism, p["war_rate"]), None
+        initiators = np.flatnonzero(m.alive & (m.rng.random(m.n) < hazard))
+        if len(initiators) == 0:
+            return
+        total = m.power[m.alive].sum()
+        free = m.alive.copy()
+        for i in m.rng.permutation(initiators):
+            if free[i]:
+                self.crisis(int(i), free, leader, total)
+
+    def _noise(self, size: int | None = None) -> Any:
+        """Lognormal perception error exp(σ·ε) (σ = war_noise); 1, and no draw, when σ is 0."""
+        sigma = self.model.params["war_noise"]
+        if sigma == 0:
+            return np.ones(size) if size is not None else 1.0
+        return np.exp(sigma * self.model.rng.standard_normal(size))
+
+    def crisis(self, i: int, free: np.ndarray, leader: np.ndarray | None, total: float) -> None:
+        """Initiator i picks a target and the crisis runs its course (tribute, retreat or war)."""
+        m, p = self.model, self.model.params
+        membership = m.alignments.membership
+        power = np.where(m.alive, m.power, 0.0)
+        keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(m.n))
+        _, labels = np.unique(keys, return_inverse=True)
+        bloc = np.bincount(labels, weights=power)[labels]  # power of each state's bloc
+        if leader is None:
+            noise = self._noise(m.n)
+            candidates = free & (labels != labels[i])
+            j = choose_target(
+                bloc[i], bloc, power, m.decay[i], candidates, noise, p["superiority"], p["war_chance"]
+            )
+            if j < 0:
+                return
+        else:
+            j = int(leader[i])
+            if not free[j] or labels[j] == labels[i]:
+                return
+            noise = None
+        attack, defend = take_sides(
+            i,
+            j,
+            power=power,
+            free=free,
+            membership=membership,
+            threat=m.threat,
+            revisionism=m.revisionism,
+            strategy=m.strategy,
+            distance=m.distance,
+            params=p,
+        )
+        p_attack, p_defence = power[attack].sum(), power[defend].sum()
+        ratio = p_attack / p_defence
+        record = {
+            "step": m.steps,
+            "initiator": m.names[i],
+            "target": m.names[j],
+            "attackers": [m.names[k] for k in np.flatnonzero(attack)],
+            "defenders": [m.names[k] for k in np.flatnonzero(defend)],
+            "attack_power": float(p_attack),
+            "defence_power": float(p_defence),
+            "p_initiator": float(win_probability(ratio, p["war_chance"])),
+            "costs": 0.0,
+            "transfer": 0.0,
+            "eliminated": [],
+        }
+        free[[i, j]] = False
+        if noise is not None and ratio * noise[j] < p["superiority"]:
+            record["outcome"] = "backed_down"
+        elif self.yields(i, j, ratio):
+            paid = p["tribute"] * m.power[j]
+            m.power[j] -= paid
+            m.power[i] += paid
+            record.update(outcome="conceded", transfer=float(paid))
+        else:
+            free[attack | defend] = False
+            self.war(attack, defend, record, total)
+        m.datacollector.add_table_row("wars", record)
+
+    def yields(self, i: int, j: int, ratio: float) -> bool:
+        """Whether target j concedes: tribute cheaper than war as it sees the odds, and it would
+        survive paying (or is protected by restraint)."""
+        m, p = self.model, self.model.params
+        cheaper = concedes(
+            ratio * self._noise(), p["war_cost"], p["reparations"], p["tribute"], p["war_chance"]
+        )
+        if not cheaper:
+            return False
+        if p["restraint"] and m.power[j] / m.power[m.alive].sum() >= p["essential_share"]:
+            return True
+        return survives_tribute(m.power[j], m.power[i], p["tribute"], p["elimination_floor"], m.decay[i, j])
+
+    def war(self, attack: np.ndarray, defend: np.ndarray, record: dict[str, Any], total: float) -> None:
+        """Fight: draw the winner, settle costs and transfers, eliminate, and remember the enmity."""
+        m, p = self.model, self.model.params
+        won = m.rng.random() < record["p_initiator"]
+        winners, losers = (attack, defend) if won else (defend, attack)
+        share = m.power / m.power[m.alive].sum()
+        protected = np.full(m.n, p["restraint"]) & (share >= p["essential_share"])
+        result = settle(
+            m.power,
+            np.flatnonzero(winners),
+            np.flatnonzero(losers),
+            war_cost=p["war_cost"],
+            reparations=p["reparations"],
+            floor=p["elimination_floor"],
+            protected=protected,
+            reach=m.decay,
+        )
+        m.power[:] = result.power
+        for k in result.eliminated:
+            self.eliminate(int(k))
+        self.hostility[np.ix_(attack, defend)] = 1.0
+        self.hostility[np.ix_(defend, attack)] = 1.0
+        m.wars_this_step += 1
+        m.wars_total += 1
+        m.eliminated_this_step += len(result.eliminated)
+        m.war_power_this_step += (record["attack_power"] + record["defence_power"]) / total
+        m.war_costs_this_step += result.costs
+        record.update(
+            outcome=WAR_OUTCOMES[0] if won else WAR_OUTCOMES[1],
+            costs=result.costs,
+            transfer=result.transfer,
+            eliminated=[m.names[k] for k in result.eliminated],
+        )
+
+    def eliminate(self, k: int) -> None:
+        """State k is absorbed: out of its alliance, dead, power 0, its agent removed from the model."""
+        m = self.model
+        m.alignments.leave(k, m.steps, "eliminated")
+        m.alive[k] = False
+        m.power[k] = 0.0
+        m.states[k].remove()

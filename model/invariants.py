@@ -1,0 +1,106 @@
+"""Invariants the model must hold at every step; a broken one raises, naming step, state and rule.
+
+Switched on for every step with `check_invariants=true`, or called at any time as `check(model)`.
+An agent-based model that drifts into an impossible state produces plausible-looking nonsense:
+these checks make such drift impossible to miss.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.alliances import UNALIGNED
+
+if TYPE_CHECKING:
+    from model.model import BalanceOfPowerModel
+
+
+class InvariantError(AssertionError):
+    """A model invariant is broken."""
+
+    def __init__(self, step: int, rule: str, detail: str, state: str | None = None) -> None:
+        who = f", state {state}" if state is not None else ""
+        super().__init__(f"invariant broken at step {step}{who}: {rule} ({detail})")
+        self.step, self.rule, self.state = step, rule, state
+
+
+class EventReplay:
+    """Memberships rebuilt from the alliance event log alone, advanced incrementally."""
+
+    def __init__(self, n: int) -> None:
+        self.membership = np.full(n, UNALIGNED, dtype=np.int64)
+        self.seen = 0
+        self.ids_formed: dict[int, int] = {}  # alliance id -> step it was formed
+
+    def advance(self, events: list[dict], step: int, names: list[str]) -> None:
+        """Apply the events not yet replayed."""
+        for event in events[self.seen :]:
+            i, aid, kind = event["state_index"], event["alliance"], event["event"]
+            if kind == "formed":
+                formed = self.ids_formed.setdefault(aid, event["step"])
+                if formed != event["step"]:
+                    raise InvariantError(step, "alliance id reused", f"id {aid}", names[i])
+            if kind in ("formed", "joined"):
+                if self.membership[i] != UNALIGNED:
+                    raise InvariantError(step, "state in two alliances", f"joins {aid}", names[i])
+                self.membership[i] = aid
+            elif kind in ("left", "dissolved"):
+                if self.membership[i] != aid:
+                    raise InvariantError(step, "left an alliance it was not in", f"id {aid}", names[i])
+                self.membership[i] = UNALIGNED
+        self.seen = len(events)
+
+
+def check(model: BalanceOfPowerModel) -> None:
+    """Raise InvariantError if any invariant is broken now."""
+    step, names, alive = model.steps, model.names, model.alive
+    power = model.power[alive]
+    bad = ~(np.isfinite(model.power) & (model.power > 0)) & alive
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvariantError(step, "living state needs finite power > 0", f"{model.power[i]}", names[i])
+    total_share = float((power / power.sum()).sum())
+    if abs(total_share - 1.0) > 1e-9:
+        raise InvariantError(step, "shares sum to 1", f"sum {total_share!r}")
+    for key, value in model.metrics.items():
+        if key != "equilibrium" and not np.isfinite(value):
+            raise InvariantError(step, "measures are finite", f"{key} = {value}")
+    _check_alliances(model)
+    replay = model.event_replay
+    replay.advance(model.alignments.events, step, names)
+    differs = np.flatnonzero(replay.membership != model.alignments.membership)
+    if len(differs):
+        i = int(differs[0])
+        raise InvariantError(
+            step,
+            "event log replays to the memberships",
+            f"log says {replay.membership[i]}, model says {model.alignments.membership[i]}",
+            names[i],
+        )
+
+
+def _check_alliances(model: BalanceOfPowerModel) -> None:
+    step, names = model.steps, model.names
+    membership = model.alignments.membership
+    counted = np.zeros(model.n, dtype=np.int64)
+    for aid, alliance in model.alignments.alliances.items():
+        members = np.array(alliance.members, dtype=np.int64)
+        if alliance.id != aid:
+            raise InvariantError(step, "alliance filed under its own id", f"{aid} vs {alliance.id}")
+        if len(members) < 2 or not model.alive[members].all():
+            raise InvariantError(step, "alliance has at least two living members", f"id {aid}")
+        wrong = members[membership[members] != aid]
+        if len(wrong):
+            raise InvariantError(step, "member's membership names its alliance", f"id {aid}", names[wrong[0]])
+        counted[members] += 1
+    twice = np.flatnonzero(counted > 1)
+    if len(twice):
+        raise InvariantError(step, "state in at most one alliance", "listed twice", names[twice[0]])
+    orphan = np.flatnonzero((membership != UNALIGNED) & (counted == 0))
+    if len(orphan):
+        raise InvariantError(step, "membership names a live alliance", "no such alliance", names[orphan[0]])
+    dead_aligned = np.flatnonzero(~model.alive & (membership != UNALIGNED))
+    if len(dead_aligned):
+        raise InvariantError(step, "dead states are in no alliance", "", names[dead_aligned[0]])
