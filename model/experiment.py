@@ -18,7 +18,7 @@ import numpy as np
 
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, Param, ParameterError, validate
-from model.scenarios import get_scenario
+from model.scenarios import SCENARIOS, get_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "params", "grid", "sample")
 RECORD_KEYS = ("model", "every", "logs")
@@ -117,15 +117,22 @@ def load_experiment(path: Path) -> Experiment:
         raise ExperimentError(f"experiment file {path} does not exist") from None
     except tomllib.TOMLDecodeError as err:
         raise ExperimentError(f"{path} is not valid TOML: {err}") from None
-    return parse_experiment(raw, default_name=Path(path).stem)
+    return parse_experiment(raw, default_name=Path(path).stem, folder=Path(path).parent)
 
 
-def parse_experiment(raw: Mapping[str, Any], default_name: str = "experiment") -> Experiment:
-    """Check a parsed TOML document and build the experiment's design and seeds."""
+def parse_experiment(
+    raw: Mapping[str, Any], default_name: str = "experiment", folder: Path | None = None
+) -> Experiment:
+    """Check a parsed TOML document and build the experiment's design and seeds.
+
+    A scenario file is looked up beside the experiment file (`folder`) first, and kept as an absolute path.
+    """
     _no_unknown(raw, (*TOP_KEYS, "record"), "")
     name = _typed(raw, "name", str, default_name)
     description = _typed(raw, "description", str, "")
     scenario_name = _typed(raw, "scenario", str, "random")
+    if folder is not None and scenario_name not in SCENARIOS and (folder / scenario_name).is_file():
+        scenario_name = str((folder / scenario_name).resolve())
     try:
         scenario = get_scenario(scenario_name)
     except ParameterError as err:

@@ -201,6 +201,9 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
     return {
         "experiment": parsed,
         "experiment_file": text,
+        "scenario_file": Path(experiment.scenario).read_text()
+        if experiment.scenario.endswith(".toml")
+        else None,
         "runs": experiment.total,
         "seeds": experiment.seeds,
         "points": [{k: params[k] for k in experiment.varied} for params in experiment.points],

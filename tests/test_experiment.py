@@ -1,5 +1,6 @@
 """Experiment files: every mistake is caught before a run starts, and the design and seeds are right."""
 
+from pathlib import Path
 from textwrap import dedent
 
 import numpy as np
@@ -159,3 +160,26 @@ def test_recordable_logs_are_the_models_frames():
     exp = parse_experiment({"record": {"model": True, "every": 5, "logs": ["events", "states"]}})
     assert exp.record.logs == ("events", "states") and exp.record.every == 5
     assert exp.points[0]["record_states"] is True
+
+
+def test_a_scenarios_own_parameters_can_be_swept_and_are_checked(tmp_path):
+    exp = load_experiment(
+        experiment(tmp_path, 'scenario = "europe-1914"\n[grid]\ninitial_alliances = [true, false]')
+    )
+    assert [p["initial_alliances"] for p in exp.points] == [True, False]
+    with pytest.raises(ExperimentError, match=r"grid\.initial_alliances"):
+        load_experiment(experiment(tmp_path, 'scenario = "europe-1914"\n[grid]\ninitial_alliances = [1.5]'))
+    with pytest.raises(ExperimentError, match=r"grid\.initial_alliances: unknown parameter"):
+        load_experiment(experiment(tmp_path, "[grid]\ninitial_alliances = [true]"))  # random has none
+
+
+def test_a_scenario_file_is_found_beside_the_experiment(tmp_path, monkeypatch):
+    source = Path(__file__).parent.parent / "model" / "scenarios" / "builtin" / "europe-1914.toml"
+    (tmp_path / "worlds").mkdir()
+    (tmp_path / "worlds" / "mine.toml").write_text(source.read_text().replace("europe-1914", "mine"))
+    monkeypatch.chdir(Path(__file__).parent)  # not where the files are
+    exp = load_experiment(experiment(tmp_path, 'scenario = "worlds/mine.toml"\nsteps = 2'))
+    assert exp.scenario == str((tmp_path / "worlds" / "mine.toml").resolve())
+    assert exp.points[0]["scenario"] == exp.scenario
+    with pytest.raises(ExperimentError, match="scenario"):
+        load_experiment(experiment(tmp_path, 'scenario = "worlds/missing.toml"'))
