@@ -52,7 +52,7 @@ def _sweep_root(path: str | Path) -> Path:
     return root
 
 
-def _read_parts(parts: list[tuple[int, Path]]) -> pd.DataFrame:
+def _read_parts(parts: list[tuple[int, str]]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     # Parts are written run by run, so a column that is empty in one run (None) and set in

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +27,30 @@ MANIFEST = "_manifest.json"
 PART = re.compile(r"^part-(\d+)\.parquet$")
 
 
-def part_path(root: Path, dataset: str, run: int) -> Path:
-    """Where run `run`'s part of `dataset` lives."""
-    return root / dataset / f"part-{run:06d}.parquet"
+def part_path(root: Path, dataset: str, run: int) -> str:
+    """Where run `run`'s part of `dataset` lives.
+
+    Part paths are plain strings: pathlib interns every path component, and interned strings are never
+    freed (Python 3.12), so Path objects would make a long sweep's memory grow with its runs.
+    """
+    return os.path.join(root, dataset, f"part-{run:06d}.parquet")
 
 
-def part_runs(root: Path, dataset: str) -> dict[int, Path]:
+def iter_parts(root: Path, dataset: str) -> Iterator[tuple[int, str]]:
+    """The parts present in one dataset as (run id, path), read lazily from the folder."""
+    folder = os.path.join(root, dataset)
+    if not os.path.isdir(folder):
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            match = PART.match(entry.name)
+            if match:
+                yield int(match.group(1)), entry.path
+
+
+def part_runs(root: Path, dataset: str) -> dict[int, str]:
     """The parts present in one dataset, by run id."""
-    folder = root / dataset
-    if not folder.is_dir():
-        return {}
-    found = {}
-    for path in folder.iterdir():
-        match = PART.match(path.name)
-        if match:
-            found[int(match.group(1))] = path
-    return found
+    return dict(iter_parts(root, dataset))
 
 
 def finished_runs(root: Path) -> set[int]:
@@ -66,9 +75,10 @@ def remove_temporaries(root: Path) -> None:
                 path.unlink()
 
 
-def _write_atomic(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"_tmp-{os.getpid()}-{path.name}")
+def _write_atomic(table: pa.Table, path: str) -> None:
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, f"_tmp-{os.getpid()}-{name}")
     with open(temporary, "wb") as file:
         pq.write_table(table, file)
         file.flush()

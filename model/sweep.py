@@ -218,18 +218,13 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
 
 
 def count_runs(out: Path, experiment: Experiment) -> dict[str, int]:
-    """How many runs are finished, ok and failed, read from the results parts."""
-    statuses = [
-        status
-        for path in store.part_runs(out, store.RESULTS).values()
-        for status in pq.read_table(path, columns=["status"]).column("status").to_pylist()
-    ]
-    return {
-        "total": experiment.total,
-        "finished": len(statuses),
-        "ok": statuses.count("ok"),
-        "failed": len(statuses) - statuses.count("ok"),
-    }
+    """How many runs are finished, ok and failed, read part by part from the results."""
+    finished = ok = 0
+    for _, path in store.iter_parts(out, store.RESULTS):
+        statuses = pq.read_table(path, columns=["status"]).column("status").to_pylist()
+        finished += len(statuses)
+        ok += statuses.count("ok")
+    return {"total": experiment.total, "finished": finished, "ok": ok, "failed": finished - ok}
 
 
 def versions() -> dict[str, str | None]:
