@@ -146,6 +146,8 @@ class Conflict:
             record["outcome"] = "backed_down"
         elif self.yields(i, j, ratio):
             paid = p["tribute"] * m.power[j]
+            if p["restraint"] and self.essential(j):  # it pays no more than keeps it essential
+                paid = min(paid, max(m.power[j] - p["essential_share"] * m.power[m.alive].sum(), 0.0))
             m.power[j] -= paid
             m.power[i] += paid
             record.update(outcome="conceded", transfer=float(paid))
@@ -153,6 +155,13 @@ class Conflict:
             free[attack | defend] = False
             self.war(attack, defend, record, total)
         m.datacollector.add_table_row("wars", record)
+
+    def essential(self, k: int | None = None) -> Any:
+        """Whether state k (or every state) is an essential actor now. Transfers capped by restraint
+        leave a state exactly on the line, so the test allows for rounding."""
+        m = self.model
+        share = m.power / m.power[m.alive].sum()
+        return (share if k is None else share[k]) >= m.params["essential_share"] * (1 - 1e-9)
 
     def yields(self, i: int, j: int, ratio: float) -> bool:
         """Whether target j concedes: tribute cheaper than war as it sees the odds, and it would
@@ -163,7 +172,7 @@ class Conflict:
         )
         if not cheaper:
             return False
-        if p["restraint"] and m.power[j] / m.power[m.alive].sum() >= p["essential_share"]:
+        if p["restraint"] and self.essential(j):
             return True
         return survives_tribute(m.power[j], m.power[i], p["tribute"], p["elimination_floor"], m.decay[i, j])
 
@@ -172,8 +181,7 @@ class Conflict:
         m, p = self.model, self.model.params
         won = m.rng.random() < record["p_initiator"]
         winners, losers = (attack, defend) if won else (defend, attack)
-        share = m.power / m.power[m.alive].sum()
-        protected = np.full(m.n, p["restraint"]) & (share >= p["essential_share"])
+        protected = np.full(m.n, p["restraint"]) & self.essential()
         result = settle(
             m.power,
             np.flatnonzero(winners),
@@ -183,6 +191,7 @@ class Conflict:
             floor=p["elimination_floor"],
             protected=protected,
             reach=m.decay,
+            keep_share=p["essential_share"],
         )
         m.power[:] = result.power
         for k in result.eliminated:

@@ -67,6 +67,7 @@ def check(model: BalanceOfPowerModel) -> None:
     for key, value in model.metrics.items():
         if key != "equilibrium" and not np.isfinite(value):
             raise InvariantError(step, "measures are finite", f"{key} = {value}")
+    _check_power_accounting(model)
     _check_alliances(model)
     replay = model.event_replay
     replay.advance(model.alignments.events, step, names)
@@ -78,6 +79,20 @@ def check(model: BalanceOfPowerModel) -> None:
             "event log replays to the memberships",
             f"log says {replay.membership[i]}, model says {model.alignments.membership[i]}",
             names[i],
+        )
+
+
+def _check_power_accounting(model: BalanceOfPowerModel) -> None:
+    """Total power after a step = before, grown, minus the step's war costs (to 1e-9 relative)."""
+    before = getattr(model, "power_at_start", None)
+    if before is None:  # no step taken yet
+        return
+    grown = float(np.sum(before * np.exp(model.growth) * (before > 0)))
+    expected = grown - model.war_costs_this_step
+    actual = float(model.power.sum())
+    if abs(actual - expected) > 1e-9 * max(abs(expected), 1e-300):
+        raise InvariantError(
+            model.steps, "power = before + growth - war costs", f"{actual!r} vs {expected!r}"
         )
 
 

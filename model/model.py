@@ -113,6 +113,7 @@ class BalanceOfPowerModel(mesa.Model):
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
         """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
+        self.power_at_start = self.power.copy()
         self.grow()
         self.threat = self._perceive_threats()
         self.realign()

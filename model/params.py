@@ -224,7 +224,12 @@ PARAMS: dict[str, Param] = {
         ),
         # conflict (used by the power-politics rules)
         Param("war", bool, False, "Switch crises and wars on."),
-        Param("restraint", bool, True, "Kaplan's rule 3: stop before eliminating an essential actor."),
+        Param(
+            "restraint",
+            bool,
+            True,
+            "Kaplan's rule 3: never absorb an essential actor, nor push it below the essential line.",
+        ),
         Param(
             "war_hazard",
             str,

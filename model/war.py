@@ -134,6 +134,7 @@ def settle(
     floor: float,
     protected: np.ndarray,
     reach: np.ndarray,
+    keep_share: float = 0.0,
 ) -> Settlement:
     """Apply a war's costs, reparations and absorptions (index arrays `winners`, `losers`).
 
@@ -144,6 +145,8 @@ def settle(
        Σ_w p_w · reach[w, k] (reach = exp(-d/λ), the threat's distance decay), is absorbed, its
        remaining power shared among the winners the same way, unless `protected` (restraint). Far-off
        losers keep their sovereignty: conquest needs power at the loser's borders.
+    Restraint also caps a protected loser's reparations so that it keeps at least `keep_share` of
+    all power after the war: the war stops before it would cease to be an essential actor.
     Total power afterwards = before − 2K, exactly: transfers only move power.
     """
     p = power.copy()
@@ -152,7 +155,8 @@ def settle(
     contribution = p[winners] / p_win
     p[winners] *= 1.0 - k / p_win
     p[losers] *= 1.0 - k / p_lose
-    paid = reparations * p[losers]
+    keep = np.where(protected[losers], keep_share * p.sum(), 0.0)  # p is already net of costs
+    paid = np.minimum(reparations * p[losers], np.maximum(p[losers] - keep, 0.0))
     p[losers] -= paid
     p[winners] += paid.sum() * contribution
     projected = p[winners] @ reach[np.ix_(winners, losers)]

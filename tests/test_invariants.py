@@ -93,3 +93,16 @@ def test_shares_and_measures_are_checked(allied):
     allied.metrics["con"] = float("inf")
     with pytest.raises(InvariantError, match="measures are finite"):
         check(allied)
+
+
+def test_power_created_from_nothing_is_caught(allied):
+    allied.power[2] *= 1.001  # as if a state gained power outside growth and war
+    with pytest.raises(InvariantError, match="power = before \\+ growth - war costs"):
+        check(allied)
+
+
+def test_power_accounting_holds_through_wars():
+    m = BalanceOfPowerModel(rng=3, n_states=25, war=True, war_rate=0.5, check_invariants=True)
+    for _ in range(80):
+        m.step()  # each step checks total power = before · growth − war costs
+    assert m.wars_total > 0 and m.summary()["eliminated"] > 0  # wars did move and destroy power

@@ -51,6 +51,14 @@ def test_settlement_by_hand_two_states():
     # restraint protects B: it keeps its 0.68
     s = settle(power, np.array([0]), np.array([1]), floor=0.25, **{**kw, "protected": np.array([0, 1], bool)})
     assert s.power == pytest.approx([3.02, 0.68]) and len(s.eliminated) == 0
+    # restraint with keep_share 0.3: after costs the total is 3.7, so B must keep 0.3 · 3.7 = 1.11;
+    # it has 0.85, already below that line, so it pays nothing (A 2.85, B 0.85)
+    protect = {**kw, "protected": np.array([0, 1], bool)}
+    s = settle(power, np.array([0]), np.array([1]), floor=0.25, keep_share=0.3, **protect)
+    assert s.power == pytest.approx([2.85, 0.85]) and s.transfer == 0.0
+    # keep_share 0.2: B must keep 0.74 of its 0.85, so it pays 0.11 instead of 0.17
+    s = settle(power, np.array([0]), np.array([1]), floor=0.25, keep_share=0.2, **protect)
+    assert s.power == pytest.approx([2.96, 0.74]) and s.transfer == pytest.approx(0.11)
     # far away (reach e^-2 = 0.135): 0.68 > 0.25 · 3.02 · 0.135 = 0.102, so B keeps its sovereignty
     far = np.exp(-2.0) * np.ones((2, 2))
     s = settle(power, np.array([0]), np.array([1]), floor=0.25, **{**kw, "reach": far})
