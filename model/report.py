@@ -138,7 +138,10 @@ def figure(table: pd.DataFrame, varied: list[str], title: str) -> Figure:
 
 
 def _short(name: str, value: object) -> str:
-    """A tick label; a strategy mix like 'balance:0.7,bandwagon:0.3' becomes 'bal .7' over 'ban .3'."""
+    """A tick label: a switch as on/off; a strategy mix like 'balance:0.7,bandwagon:0.3' as 'bal .7' over
+    'ban .3'."""
+    if isinstance(value, bool | np.bool_):
+        return "on" if value else "off"
     if name != "strategy_mix":
         return str(value)
     return "\n".join(f"{rule[:3]} {w:.2g}".replace(" 0.", " .") for rule, w in parse_mix(str(value)).items())

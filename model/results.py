@@ -59,4 +59,8 @@ def _read_parts(parts: list[tuple[int, str]]) -> pd.DataFrame:
     # another gets its type from the runs that set it.
     tables = [pq.read_table(path) for _, path in sorted(parts)]
     table = pa.concat_tables(tables, promote_options="permissive")
-    return table.to_pandas().sort_values("run", kind="stable").reset_index(drop=True)
+    frame = table.to_pandas()
+    for field in table.schema:  # lists (a war's attackers) as Python lists, as the model's own frames have
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            frame[field.name] = pd.Series(table.column(field.name).to_pylist(), dtype=object)
+    return frame.sort_values("run", kind="stable").reset_index(drop=True)
