@@ -14,9 +14,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
-from model.experiment import load_experiment
+from model.experiment import parse_experiment
 from model.results import load_sweep
 from model.sweep import run_sweep
 
@@ -44,9 +45,8 @@ def load() -> str:
 
 def throughput(replications: int) -> dict[int, float]:
     """Runs per second of the baseline design (with fewer replications) for 1 and 2 workers."""
-    experiment = load_experiment(BASELINE)
-    experiment.seeds = experiment.seeds[:replications]
-    experiment.replications = replications
+    raw = tomllib.loads(BASELINE.read_text()) | {"replications": replications}
+    experiment = parse_experiment(raw, BASELINE.stem, BASELINE.parent)
     rates = {}
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as folder:

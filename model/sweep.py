@@ -121,16 +121,15 @@ def run_sweep(
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
     start = time.perf_counter()
-    session: dict[str, Any] = {"started": _now(), "finished": None, "commit": git_commit()["commit"]}
-    manifest["sessions"].append(session)
-    manifest["status"] = "running"
-    store.write_manifest(out, manifest)
-    ran = failed = 0
-    status = "interrupted"
-    try:
-        with open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
-            session["executor"] = where
-            store.write_manifest(out, manifest)
+    # The executor opens first: a wrong scheduler address leaves no half-started sweep behind.
+    with open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
+        session: dict[str, Any] = {"started": _now(), "executor": where, "commit": git_commit()["commit"]}
+        manifest["sessions"].append(session)
+        manifest["status"] = "running"
+        store.write_manifest(out, manifest)
+        ran = failed = 0
+        status = "interrupted"
+        try:
             with tqdm(
                 total=experiment.total,
                 initial=len(finished),
@@ -144,14 +143,12 @@ def run_sweep(
                     ran += 1
                     failed += output.row["status"] != "ok"
                     bar.update(1)
-        status = "complete"
-    finally:
-        session.update(finished=_now(), ran=ran, failed=failed)
-        manifest.update(status=status, finished=session["finished"], counts=count_runs(out, experiment))
-        store.write_manifest(out, manifest)
-    return SweepResult(
-        experiment.total, len(finished), ran, failed, time.perf_counter() - start, session["executor"]
-    )
+            status = "complete"
+        finally:
+            session.update(finished=_now(), ran=ran, failed=failed)
+            manifest.update(status=status, finished=session["finished"], counts=count_runs(out, experiment))
+            store.write_manifest(out, manifest)
+    return SweepResult(experiment.total, len(finished), ran, failed, time.perf_counter() - start, where)
 
 
 def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iterator[RunOutput]:

@@ -99,15 +99,9 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
     shown = ", ".join(map(str, experiment.seeds[:3])) + (", ..." if len(experiment.seeds) > 3 else "")
     lines.append(f"seeds        {shown} (one per replication, shared by all points)")
     record = experiment.record
-    kept = (["per-step measures"] if record.model else []) + list(record.logs)
-    lines.append(
-        "record       summary"
-        + (
-            f" + {', '.join(kept)}" + (f" (every {record.every} steps)" if record.every > 1 else "")
-            if kept
-            else ""
-        )
-    )
+    thinned = f" (every {record.every} steps)" if record.every > 1 else ""
+    kept = ([f"per-step measures{thinned}"] if record.model else []) + list(record.logs)
+    lines.append("record       " + " + ".join(["summary", *kept]))
     lines.append(f"output       {out}/ ({done} of {experiment.total} runs already done)")
     return "\n".join(lines)
 
