@@ -10,7 +10,7 @@ PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
 	done)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-app app assets clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -30,6 +30,18 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+# The visual server (app.py) on 127.0.0.1. Solara's front end comes from the npm registry into
+# Solara's asset cache first (its CDN is not reachable here).
+APP_PORT ?= 8765
+app: assets
+	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
+
+assets: $(STAMP)
+	$(PY) scripts/solara_assets.py
+
+bench-app: assets
+	PYTHONPATH=. $(PY) bench/app_render.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

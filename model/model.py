@@ -70,6 +70,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.strategy = np.array(world.strategy, dtype=object)
         self.distance = world.distance
         self.alive = np.ones(self.n, dtype=bool)
+        self.units = world.units  # "plane" (x, y) or "km" (positions are lat, lon)
         self.decay = distance_decay(self.distance, p["distance_scale"] or world.distance_scale)
         unknown = set(world.strategy) - set(RULES)
         if unknown:
