@@ -8,6 +8,7 @@ ranges, a number of seeded replications, a horizon and what to record (see docs/
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,8 +28,9 @@ SAMPLE_METHODS = ("latin", "uniform")
 # Per-step frames, thinned to every k-th step; the other logs are kept whole.
 PER_STEP = ("model", "states")
 # Logs are the model's `<name>_frame()` methods, so a new log (e.g. wars) is recordable as soon as it exists.
-LOGS = tuple(sorted(n.removesuffix("_frame") for n in dir(BalanceOfPowerModel) if n.endswith("_frame")))
-LOGS = tuple(n for n in LOGS if n != "model")
+LOGS = tuple(
+    n.removesuffix("_frame") for n in dir(BalanceOfPowerModel) if n.endswith("_frame") and n != "model_frame"
+)
 
 
 class ExperimentError(ValueError):
@@ -129,6 +131,10 @@ def parse_experiment(
     """
     _no_unknown(raw, (*TOP_KEYS, "record"), "")
     name = _typed(raw, "name", str, default_name)
+    if not re.fullmatch(r"[\w.-]+", name) or name.strip(".") == "":
+        raise ExperimentError(
+            f"name: must be letters, digits, '_', '-' or '.' (it names a folder), got {name!r}"
+        )
     description = _typed(raw, "description", str, "")
     scenario_name = _typed(raw, "scenario", str, "random")
     if folder is not None and scenario_name not in SCENARIOS and (folder / scenario_name).is_file():

@@ -57,7 +57,7 @@ def run_one(spec: RunSpec) -> RunOutput:
     except Exception as err:  # a failing run is data: record it and let the sweep go on
         row["status"] = "failed"
         row["error"] = "".join(traceback.format_exception_only(err)).strip()
-        frames = {}
+        summary = {}
     row["seconds"] = time.perf_counter() - start
     row["cpu_seconds"] = time.process_time() - cpu
     row.update(spec.params)

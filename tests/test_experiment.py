@@ -33,6 +33,7 @@ def experiment(tmp_path, text, name="exp"):
     ("text", "named"),
     [
         ("bogus = 1", "bogus"),
+        ("name = '../elsewhere'", "name"),
         ("replications = 0", "replications"),
         ("steps = -1", "steps"),
         ("seed = 1.5", "seed"),
