@@ -1,4 +1,4 @@
-# make run: the default simulation; make test: lint + tests. Both build .venv themselves.
+# make run: the baseline experiment and its report; make test: lint + tests. Both build .venv themselves.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The baseline experiment on the local process pool, then its report (runs/out/baseline/report.*).
 run: $(STAMP)
-	$(VENV)/bin/bop run
+	rm -rf runs/out/baseline
+	$(VENV)/bin/bop sweep runs/baseline.toml --out runs/out/baseline
+	$(VENV)/bin/bop report runs/out/baseline
 
 test: $(STAMP) browser assets
 	$(VENV)/bin/ruff check .
@@ -50,6 +53,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/step_speed.py
+	$(PY) bench/sweep_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

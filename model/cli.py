@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from model.params import ParameterError, parse_text
+from model.sweep_cli import report, sweep
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
@@ -61,6 +62,10 @@ class OneLineErrors(click.Group):
 @click.version_option(package_name="balance-of-power")
 def cli() -> None:
     """balance-of-power: alliances, balancing and equilibrium among states (Mesa 3)."""
+
+
+cli.add_command(sweep)
+cli.add_command(report)
 
 
 @cli.command()
