@@ -19,10 +19,10 @@ import numpy as np
 
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, Param, ParameterError, validate
-from model.scenarios import SCENARIOS, get_scenario
+from model.scenarios import SCENARIOS, Scenario, get_scenario
 
 TOP_KEYS = ("name", "description", "scenario", "steps", "replications", "seed", "params", "grid", "sample")
-RECORD_KEYS = ("model", "every", "logs")
+RECORD_KEYS = ("model", "every", "logs", "focus")
 SAMPLE_KEYS = ("points", "method", "ranges")
 SAMPLE_METHODS = ("latin", "uniform")
 # Per-step frames, thinned to every k-th step; the other logs are kept whole.
@@ -44,6 +44,7 @@ class Record:
     model: bool = False  # per-step model measures
     every: int = 1  # keep every k-th step (and the last) of per-step frames
     logs: tuple[str, ...] = ()  # event logs and per-state data: names from LOGS
+    focus: str | None = None  # a state whose survival, autonomy and wars go into focus_* columns
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class Experiment:
                 "model": self.record.model,
                 "every": self.record.every,
                 "logs": list(self.record.logs),
+                # only when set, so sweeps started before `focus` existed still resume
+                **({"focus": self.record.focus} if self.record.focus else {}),
             },
             "varied": self.varied,
         }
@@ -179,12 +182,12 @@ def parse_experiment(
     for key, bounds in ranges.items():
         _check_range(specs[key], bounds, f"sample.ranges.{key}")
 
-    if "states" in record.logs:
-        if fixed.get("record_states") is False or False in grid.get("record_states", []):
-            raise ExperimentError("record.logs: 'states' needs record_states = true")
-    # Per-state history costs time and memory: keep it only when it is recorded.
+    for needs, key in (("states" in record.logs, "logs"), (record.focus is not None, "focus")):
+        if needs and (fixed.get("record_states") is False or False in grid.get("record_states", [])):
+            raise ExperimentError(f"record.{key}: needs record_states = true")
+    # Per-state history costs time and memory: keep it only when it is recorded or measured.
     if "record_states" not in grid:
-        fixed.setdefault("record_states", "states" in record.logs)
+        fixed.setdefault("record_states", "states" in record.logs or record.focus is not None)
 
     sample_seq, run_seq = np.random.SeedSequence(seed).spawn(2)
     design = _design(grid, ranges, sample, sample_seq, specs)
@@ -195,6 +198,8 @@ def parse_experiment(
         except ParameterError as err:
             shown = ", ".join(f"{k}={v!r}" for k, v in varied.items()) or "fixed parameters"
             raise ExperimentError(f"design point {index} ({shown}): {err}") from None
+    if record.focus is not None:
+        _check_focus(record.focus, scenario, points[0])
     # Common random numbers: replication r has the same seed at every point. Spawned children
     # are keyed by index, so adding replications keeps the seeds of the existing ones.
     seeds = [
@@ -258,7 +263,19 @@ def _record(raw: Any) -> Record:
     logs = raw.get("logs", [])
     if not isinstance(logs, list) or any(log not in LOGS for log in logs):
         raise ExperimentError(f"record.logs: must be a list of {', '.join(LOGS)}; got {logs!r}")
-    return Record(model=model, every=every, logs=tuple(dict.fromkeys(logs)))
+    focus = raw.get("focus")
+    if focus is not None and (not isinstance(focus, str) or not focus):
+        raise ExperimentError(f"record.focus: must be the name of a state, got {focus!r}")
+    return Record(model=model, every=every, logs=tuple(dict.fromkeys(logs)), focus=focus)
+
+
+def _check_focus(focus: str, scenario: Scenario, params: dict[str, Any]) -> None:
+    """The focus state must be in the first design point's world (worlds of one scenario share names)."""
+    names = scenario.build(params, np.random.default_rng(0)).names
+    if focus not in names:
+        raise ExperimentError(
+            f"record.focus: no state called {focus!r} in scenario {scenario.name}; states: {', '.join(names)}"
+        )
 
 
 def _sample_table(raw: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.experiment import PER_STEP, RunSpec
 from model.model import BalanceOfPowerModel
+from model.scenarios.focus import focus_measures
 
 TIMING = ("seconds", "cpu_seconds")  # columns that vary between identical runs
 
@@ -53,6 +54,9 @@ def run_one(spec: RunSpec) -> RunOutput:
                 break
             model.step()
         summary = model.summary()
+        if spec.record.focus is not None:  # the focus state's fortunes (docs/experiments.md)
+            measures = focus_measures(model, spec.record.focus)
+            summary.update({f"focus_{k}": v for k, v in measures.items() if k != "state"})
         frames = collect_frames(model, spec)
     except Exception as err:  # a failing run is data: record it and let the sweep go on
         row["status"] = "failed"

@@ -101,6 +101,7 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
     record = experiment.record
     thinned = f" (every {record.every} steps)" if record.every > 1 else ""
     kept = ([f"per-step measures{thinned}"] if record.model else []) + list(record.logs)
+    kept += [f"focus on {record.focus}"] if record.focus else []
     lines.append("record       " + " + ".join(["summary", *kept]))
     lines.append(f"output       {out}/ ({done} of {experiment.total} runs already done)")
     return "\n".join(lines)
