@@ -149,11 +149,13 @@ def interval_plot(
     categorical = not pd.api.types.is_numeric_dtype(table[x]) or pd.api.types.is_bool_dtype(table[x])
     levels = list(dict.fromkeys(table[x])) if categorical else None
     count = len(groups) if hue else 1
+    steps = np.diff(np.unique(table[x].to_numpy(float))) if not categorical else []
+    spacing = float(min(steps)) if len(steps) else 1.0
     for index, (level, group) in enumerate(groups):
         group = group.sort_values(x) if not categorical else group
         where = group[x].to_numpy(float) if not categorical else np.array([levels.index(v) for v in group[x]])
-        if categorical and count > 1:  # side by side, so the intervals do not overlap
-            where = where + 0.3 * (index / (count - 1) - 0.5)
+        if count > 1:  # side by side, so the intervals of different lines do not hide each other
+            where = where + 0.2 * spacing * (index / (count - 1) - 0.5)
         mean = group[value].to_numpy(float)
         err = np.abs(np.vstack([mean - group["lo"].to_numpy(float), group["hi"].to_numpy(float) - mean]))
         ax.errorbar(
@@ -166,6 +168,7 @@ def interval_plot(
         )
     if categorical:
         ax.set_xticks(range(len(levels)), [_label(v) for v in levels])
+        ax.set_xlim(-0.5, len(levels) - 0.5)
     ax.set_xlabel(x)
     ax.set_ylabel(ylabel or value)
     if value == "share":
@@ -231,6 +234,27 @@ def type_plot(runs: pd.DataFrame, by: str, ax: Axes | None = None, title: str | 
     if title:
         ax.set_title(title, fontsize="medium")
     return fig
+
+
+def curve_plot(curves: pd.DataFrame, hue: str, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Convergence curves (from `convergence_curves`): share of runs settled by each step, per `hue`."""
+    fig, ax = _axes(ax)
+    for level, group in curves.groupby(hue, sort=True):
+        ax.step(group["step"], group["share"], where="post", label=f"{hue} = {_label(level)}")
+    ax.set_xlabel("step (year)")
+    ax.set_ylabel("share of runs in their final equilibrium")
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return fig
+
+
+def panels(count: int, width: float = 5.0, height: float = 4.0) -> tuple[Figure, list[Axes]]:
+    """A figure with `count` side-by-side panels, for several plots sharing a caption."""
+    fig = Figure(figsize=(width * count, height), layout="constrained")
+    axes = fig.subplots(1, count, squeeze=False)[0]
+    return fig, list(axes)
 
 
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:

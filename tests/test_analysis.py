@@ -8,10 +8,12 @@ import pytest
 from model.analysis import (
     balancer_share,
     convergence_curves,
+    curve_plot,
     ensure_sweep,
     interval_plot,
     mean_table,
     outcomes,
+    panels,
     phase_diagram,
     share_table,
     structure,
@@ -127,6 +129,9 @@ def test_figures_show_the_tables_values():
     fig = interval_plot(share_table(runs, "n_states", "hegemony"), "n_states")
     line = fig.axes[0].lines[0]
     assert line.get_xdata().tolist() == [5, 10] and line.get_ydata().tolist() == pytest.approx([1 / 3, 1 / 3])
+    fig, axes = panels(2)
+    curve_plot(convergence_curves(runs, "n_states", steps=40), "n_states", ax=axes[1])
+    assert fig.axes[1].lines[0].get_ydata()[-1] == 1.0  # n=5: all three settled by step 40
     fig = type_plot(runs, "n_states")
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert sum(heights) == pytest.approx(2.0)  # two stacked bars, each summing to one
