@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from model.params import ParameterError, parse_text
+from model.sensitivity_cli import sensitivity
 from model.sweep_cli import report, sweep
 
 
@@ -66,6 +67,7 @@ def cli() -> None:
 
 cli.add_command(sweep)
 cli.add_command(report)
+cli.add_command(sensitivity)
 
 
 @cli.command()
