@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +27,13 @@ def test_committed_notebooks_have_no_outputs(path):
         assert cell.outputs == [] and cell.execution_count is None, (
             f"{path.name} has outputs: run `nbstripout notebooks/*.ipynb`"
         )
+
+
+def test_notebooks_are_as_nbstripout_leaves_them():
+    done = subprocess.run(
+        [sys.executable, "-m", "nbstripout", "--verify", *map(str, NOTEBOOKS)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, f"run `nbstripout notebooks/*.ipynb`: {done.stdout}{done.stderr}"
 
 
 @pytest.fixture
