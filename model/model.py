@@ -130,8 +130,14 @@ class BalanceOfPowerModel(mesa.Model):
             self.running = False
 
     def grow(self) -> None:
-        """Differential growth: p_i ← p_i · exp(g_i)."""
+        """Differential growth: p_i ← p_i · exp(g_i). Only ratios of power matter (shares, threat,
+        war), so when the total drifts far from 1 every power is rescaled by one common factor
+        before it could overflow or underflow."""
         self.power[self.alive] *= np.exp(self.growth[self.alive])
+        total = self.power.sum()
+        if not 1e-100 < total < 1e100:
+            self.power /= total
+            self.power_at_start /= total  # the accounting invariant compares in the same units
 
     def _perceive_threats(self) -> np.ndarray:
         sigma = self.params["perception_noise"]
