@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agents.sides import take_sides
-from model.alliances import UNALIGNED
+from model.alliances import bloc_labels
 from model.war import (
     choose_target,
     concedes,
@@ -98,8 +98,7 @@ class Conflict:
         m, p = self.model, self.model.params
         membership = m.alignments.membership
         power = np.where(m.alive, m.power, 0.0)
-        keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(m.n))
-        _, labels = np.unique(keys, return_inverse=True)
+        _, labels = bloc_labels(membership)
         bloc = np.bincount(labels, weights=power)[labels]  # power of each state's bloc
         if leader is None:
             noise = self._noise(m.n)
