@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.alliances import UNALIGNED
+from model.alliances import bloc_labels
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,9 @@ def perceive(
     params: dict[str, Any],
 ) -> Situation:
     """Build the situation of the states in `rows` from the model's arrays (O(N·R) numpy work)."""
-    n = len(power)
     p = np.where(alive, power, 0.0)
-    keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(n))
-    bloc_keys, labels = np.unique(keys, return_inverse=True)
-    k = len(bloc_keys)
+    is_alliance, labels = bloc_labels(membership)
+    k = len(is_alliance)
     bloc_power = np.bincount(labels, weights=p, minlength=k)
     by_bloc = np.lexsort((-p, labels))  # blocs in turn, strongest member first
     first = np.r_[True, labels[by_bloc][1:] != labels[by_bloc][:-1]]
@@ -106,7 +104,7 @@ def perceive(
         labels=labels,
         bloc_power=bloc_power,
         leader=leader,
-        is_alliance=bloc_keys >= 0,
+        is_alliance=is_alliance,
         bloc_threat=bloc_threat,
         own=own,
         main=main,

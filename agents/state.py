@@ -84,6 +84,7 @@ class State(mesa.Agent):
             m.alignments.leave(self.index, m.steps, reason)
             return
         threat_leader = situation.leader[situation.main[0]] if situation.main[0] >= 0 else None
-        against = m.names[threat_leader] if threat_leader is not None else ""
+        opposes = threat_leader is not None and reason not in ("bandwagon", "profit")
+        against = m.names[threat_leader] if opposes else ""  # bandwagoners join the threat
         partner = int(situation.leader[target])
         m.alignments.align_with(self.index, partner, m.steps, reason, against)

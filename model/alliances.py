@@ -13,6 +13,17 @@ import numpy as np
 UNALIGNED = -1
 
 
+def bloc_labels(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number the blocs (each alliance, and each unaligned state alone) 0..K-1.
+
+    Returns (is_alliance per bloc, bloc label per state); blocs are ordered alliances first, by id.
+    """
+    n = len(membership)
+    keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(n))
+    bloc_keys, labels = np.unique(keys, return_inverse=True)
+    return bloc_keys >= 0, labels
+
+
 @dataclass
 class Alliance:
     """A coalition of states with a stable id (never reused) and the threat it was formed against."""

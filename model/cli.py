@@ -74,7 +74,7 @@ cli.add_command(sensitivity)
 @click.option("--scenario", default=None, help="World to build (default: random).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Set a parameter.")
 @click.option("--steps", default=200, show_default=True, type=click.IntRange(min=0))
-@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--seed", default=42, show_default=True, type=click.IntRange(min=0))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write results here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
@@ -102,7 +102,10 @@ def run(
         model.step()
     summary = model.summary()
     if out is not None:
-        write_run(model, out)
+        try:
+            write_run(model, out)
+        except OSError as err:
+            raise click.ClickException(f"cannot write results to {out}: {err.strerror or err}") from None
     if as_json:
         click.echo(json.dumps(summary))
     else:

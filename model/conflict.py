@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agents.sides import take_sides
-from model.alliances import UNALIGNED
+from model.alliances import bloc_labels
+from model.metrics import essential
 from model.war import (
     choose_target,
     concedes,
@@ -98,8 +99,7 @@ class Conflict:
         m, p = self.model, self.model.params
         membership = m.alignments.membership
         power = np.where(m.alive, m.power, 0.0)
-        keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(m.n))
-        _, labels = np.unique(keys, return_inverse=True)
+        _, labels = bloc_labels(membership)
         bloc = np.bincount(labels, weights=power)[labels]  # power of each state's bloc
         if leader is None:
             noise = self._noise(m.n)
@@ -141,7 +141,7 @@ class Conflict:
             "transfer": 0.0,
             "eliminated": [],
         }
-        free[[i, j]] = False
+        free[attack | defend] = False  # a side's members are engaged for the year, war or not
         if noise is not None and ratio * noise[j] < p["superiority"]:
             record["outcome"] = "backed_down"
         elif self.yields(i, j, ratio):
@@ -152,16 +152,14 @@ class Conflict:
             m.power[i] += paid
             record.update(outcome="conceded", transfer=float(paid))
         else:
-            free[attack | defend] = False
             self.war(attack, defend, record, total)
         m.datacollector.add_table_row("wars", record)
 
     def essential(self, k: int | None = None) -> Any:
-        """Whether state k (or every state) is an essential actor now. Transfers capped by restraint
-        leave a state exactly on the line, so the test allows for rounding."""
+        """Whether state k (or every state) is an essential actor now."""
         m = self.model
-        share = m.power / m.power[m.alive].sum()
-        return (share if k is None else share[k]) >= m.params["essential_share"] * (1 - 1e-9)
+        share = essential(m.power / m.power[m.alive].sum(), m.params["essential_share"])
+        return share if k is None else share[k]
 
     def yields(self, i: int, j: int, ratio: float) -> bool:
         """Whether target j concedes: tribute cheaper than war as it sees the odds, and it would
@@ -174,7 +172,14 @@ class Conflict:
             return False
         if p["restraint"] and self.essential(j):
             return True
-        return survives_tribute(m.power[j], m.power[i], p["tribute"], p["elimination_floor"], m.decay[i, j])
+        return survives_tribute(
+            m.power[j],
+            m.power[i],
+            p["tribute"],
+            p["elimination_floor"],
+            m.decay[i, j],
+            m.power[m.alive].sum(),
+        )
 
     def war(self, attack: np.ndarray, defend: np.ndarray, record: dict[str, Any], total: float) -> None:
         """Fight: draw the winner, settle costs and transfers, eliminate, and remember the enmity."""

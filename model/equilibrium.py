@@ -3,7 +3,8 @@
 Labels, checked in this order:
 - `universal_empire`: one state is left.
 - `hegemony`: one bloc held more than the hegemony share at every step of the window.
-- `static`: no alliance event, no war, no state lost, and |ΔCON| below the tolerance at every step.
+- `static`: no alliance event, no war, no state or essential actor lost, and |ΔCON| below the
+  tolerance at every step.
 - `dynamic`: no state or essential actor lost, and CON stayed within a band (alliances may change).
 - `not_converged`: anything else, and every step before a full window exists.
 Hegemony comes before static and dynamic: a frozen world with a predominant bloc is not a balance.
@@ -38,7 +39,7 @@ def classify(
         return "universal_empire"
     if np.all(b_max > hegemony_share):
         return "hegemony"
-    no_loss = np.all(alive == alive[0]) and np.all(essential == essential[0])
+    no_loss = np.all(alive == alive[0]) and np.all(essential >= essential[0])
     # The first entry is the state the window starts from: changes are counted after it.
     quiet = not np.any(np.asarray(events)[1:]) and not np.any(np.asarray(wars)[1:])
     if no_loss and quiet and np.all(np.abs(np.diff(con)) < static_tolerance):

@@ -69,6 +69,7 @@ def check(model: BalanceOfPowerModel) -> None:
             raise InvariantError(step, "measures are finite", f"{key} = {value}")
     _check_power_accounting(model)
     _check_alliances(model)
+    _check_war_parties(model)
     replay = model.event_replay
     replay.advance(model.alignments.events, step, names)
     differs = np.flatnonzero(replay.membership != model.alignments.membership)
@@ -94,6 +95,29 @@ def _check_power_accounting(model: BalanceOfPowerModel) -> None:
         raise InvariantError(
             model.steps, "power = before + growth - war costs", f"{actual!r} vs {expected!r}"
         )
+
+
+def _check_war_parties(model: BalanceOfPowerModel) -> None:
+    """No state takes part in a crisis or war after it was eliminated (earlier this step or before)."""
+    wars = model.datacollector.tables.get("wars")
+    if not wars or not wars["step"]:
+        return
+    first = len(wars["step"])
+    while first > 0 and wars["step"][first - 1] == model.steps:
+        first -= 1
+    rows = range(first, len(wars["step"]))
+    absorbed_now = {name for row in rows for name in wars["eliminated"][row]}
+    gone = {name for name, alive in zip(model.names, model.alive, strict=True) if not alive} - absorbed_now
+    for row in rows:
+        for name in {
+            wars["initiator"][row],
+            wars["target"][row],
+            *wars["attackers"][row],
+            *wars["defenders"][row],
+        }:
+            if name in gone:
+                raise InvariantError(model.steps, "dead states take no part in wars", "in a war", name)
+        gone |= set(wars["eliminated"][row])
 
 
 def _check_alliances(model: BalanceOfPowerModel) -> None:

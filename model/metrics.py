@@ -20,6 +20,12 @@ def bloc_shares(share: np.ndarray, membership: np.ndarray) -> np.ndarray:
     return np.concatenate([alliance_totals, share[~aligned]])
 
 
+def essential(share: np.ndarray, essential_share: float) -> np.ndarray:
+    """Which states are essential actors. Transfers capped by restraint leave a state exactly on the
+    line, so the test allows for rounding (a relative 1e-9)."""
+    return share >= essential_share * (1 - 1e-9)
+
+
 def hhi(share: np.ndarray) -> float:
     """Herfindahl-Hirschman index: the sum of squared shares."""
     return float(np.sum(share**2))

@@ -107,6 +107,8 @@ class BalanceOfPowerModel(mesa.Model):
         self.measure()
         self.states_initial = self.n
         self.essential_initial = self.metrics["essential_alive"]
+        start_share = self.power / self.power.sum()
+        self.essential_at_start = np.flatnonzero(metrics.essential(start_share, p["essential_share"]))
         self.collect()
         self.event_replay = invariants.EventReplay(self.n)
         self.check_invariants()
@@ -130,8 +132,14 @@ class BalanceOfPowerModel(mesa.Model):
             self.running = False
 
     def grow(self) -> None:
-        """Differential growth: p_i ← p_i · exp(g_i)."""
+        """Differential growth: p_i ← p_i · exp(g_i). Only ratios of power matter (shares, threat,
+        war), so when the total drifts far from 1 every power is rescaled by one common factor
+        before it could overflow or underflow."""
         self.power[self.alive] *= np.exp(self.growth[self.alive])
+        total = self.power.sum()
+        if not 1e-100 < total < 1e100:
+            self.power /= total
+            self.power_at_start /= total  # the accounting invariant compares in the same units
 
     def _perceive_threats(self) -> np.ndarray:
         sigma = self.params["perception_noise"]
@@ -220,7 +228,7 @@ class BalanceOfPowerModel(mesa.Model):
             # memberships change only through events, so a quiet step has no churn
             "churn": metrics.churn(self._last_membership, membership) if events else 0.0,
             "states_alive": int(self.alive.sum()),
-            "essential_alive": int(np.sum(share >= p["essential_share"])),
+            "essential_alive": int(np.sum(metrics.essential(share, p["essential_share"]))),
             "alliances": len(self.alignments.alliances),
             "alliance_events": events,
             "wars": self.wars_this_step,
@@ -260,6 +268,9 @@ class BalanceOfPowerModel(mesa.Model):
             "states_alive": m["states_alive"],
             "essential_initial": self.essential_initial,
             "essential_alive": m["essential_alive"],
+            # of the states essential at the start, how many are still alive (Kaplan's question;
+            # essential_alive counts whoever is above the line now)
+            "essential_survivors": int(self.alive[self.essential_at_start].sum()),
             "alliances": m["alliances"],
             "s_max": m["s_max"],
             "b_max": m["b_max"],

@@ -445,4 +445,9 @@ def validate(raw: Mapping[str, Any], extra: Mapping[str, Param] | None = None) -
             "parameter 'threat_exit' must be at most threat_entry "
             f"({values['threat_entry']}), got {values['threat_exit']}"
         )
+    if values["hedge_threshold"] < values["threat_exit"]:
+        raise ParameterError(
+            "parameter 'hedge_threshold' must be at least threat_exit "
+            f"({values['threat_exit']}), got {values['hedge_threshold']}"
+        )
     return values

@@ -40,4 +40,5 @@ def threat_matrix(
         threat *= noise
     np.fill_diagonal(threat, 0.0)
     threat[~alive, :] = 0.0
+    threat[:, ~alive] = 0.0
     return threat

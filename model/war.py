@@ -104,14 +104,21 @@ def concedes(
     return tribute < loss
 
 
-def survives_tribute(p_target: float, p_initiator: float, tribute: float, floor: float, reach: float) -> bool:
-    """Whether the target would still stand after paying: p_j(1 − t) ≥ floor · (p_i + t·p_j) · reach_ij.
+MIN_SHARE = 1e-9  # below this share of all power a state cannot stand, whatever elimination_floor
+
+
+def survives_tribute(
+    p_target: float, p_initiator: float, tribute: float, floor: float, reach: float, total: float
+) -> bool:
+    """Whether the target would still stand after paying: p_j(1 − t) ≥ floor · (p_i + t·p_j) · reach_ij,
+    and it keeps at least MIN_SHARE of all power (`total`).
 
     The same test as elimination after a lost war (`settle`), with the initiator's power after the
     tribute projected to the target. A target that would fall below it has nothing left to save by
-    paying, so it fights instead (annexation only by war).
+    paying, so it fights instead (annexation only by war); nobody is bled to nothing.
     """
-    return p_target * (1.0 - tribute) >= floor * (p_initiator + tribute * p_target) * reach
+    left = p_target * (1.0 - tribute)
+    return left >= floor * (p_initiator + tribute * p_target) * reach and left >= MIN_SHARE * total
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,8 @@ def settle(
     3. Elimination: a loser k left with less than `floor` times the winners' power projected to it,
        Σ_w p_w · reach[w, k] (reach = exp(-d/λ), the threat's distance decay), is absorbed, its
        remaining power shared among the winners the same way, unless `protected` (restraint). Far-off
-       losers keep their sovereignty: conquest needs power at the loser's borders.
+       losers keep their sovereignty: conquest needs power at the loser's borders. A loser left with
+       under MIN_SHARE of all power is absorbed whatever the floor (no state lives on at zero).
     Restraint also caps a protected loser's reparations so that it keeps at least `keep_share` of
     all power after the war: the war stops before it would cease to be an essential actor.
     Total power afterwards = before − 2K, exactly: transfers only move power.
@@ -160,7 +168,8 @@ def settle(
     p[losers] -= paid
     p[winners] += paid.sum() * contribution
     projected = p[winners] @ reach[np.ix_(winners, losers)]
-    doomed = losers[(p[losers] < floor * projected) & ~protected[losers]]
+    too_weak = (p[losers] < floor * projected) | (p[losers] < MIN_SHARE * p.sum())
+    doomed = losers[too_weak & ~protected[losers]]
     absorbed = p[doomed].sum()
     p[winners] += absorbed * contribution
     p[doomed] = 0.0

@@ -15,6 +15,7 @@ KEYS = {
     "states_alive",
     "essential_initial",
     "essential_alive",
+    "essential_survivors",
     "alliances",
     "s_max",
     "b_max",
@@ -76,3 +77,15 @@ def test_bad_input_exits_non_zero_with_one_line_naming_the_option():
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("bop: error:") and name in lines[0]
         assert isinstance(result.exception, SystemExit)  # no other exception escaped
+
+
+def test_unwritable_output_and_negative_seed_are_one_line_errors(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for args, words in [
+        (["run", "--steps", "2", "--out", str(blocker / "sub")], "cannot write results"),
+        (["run", "--seed", "-1"], "--seed"),
+    ]:
+        result = CliRunner().invoke(cli, args)
+        lines = result.output.strip().splitlines()
+        assert result.exit_code != 0 and len(lines) == 1 and words in lines[0], result.output

@@ -59,3 +59,9 @@ def test_tracker_reports_the_step_the_equilibrium_was_reached():
     assert labels[:7] == ["not_converged"] * 7
     assert labels[7:] == ["static"] * 3
     assert tracker.reached_at == 5  # the window [5, 6, 7] is the first frozen one
+
+
+def test_gaining_an_essential_actor_does_not_break_an_equilibrium():
+    # a state growing past the essential line is no loss: the frozen world stays static
+    assert window(essential=[3] * 5 + [4] * 5) == "static"
+    assert window(essential=[4] * 5 + [3] * 5) == "not_converged"

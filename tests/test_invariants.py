@@ -106,3 +106,16 @@ def test_power_accounting_holds_through_wars():
     for _ in range(80):
         m.step()  # each step checks total power = before · growth − war costs
     assert m.wars_total > 0 and m.summary()["eliminated"] > 0  # wars did move and destroy power
+
+
+def test_a_dead_state_in_a_war_is_caught():
+    m = BalanceOfPowerModel(rng=3, n_states=25, war=True, war_rate=0.5, check_invariants=True)
+    while m.wars_total == 0:
+        m.step()
+    wars = m.datacollector.tables["wars"]
+    fighter = wars["attackers"][-1][0]
+    wars["step"][-1] = m.steps  # the last crisis is this step's, as far as the check knows
+    m.alive[m.names.index(fighter)] = False  # ...and its attacker was dead before it
+    m.alignments.leave(m.names.index(fighter), m.steps, "eliminated")  # keep the other checks quiet
+    with pytest.raises(InvariantError, match=f"state {fighter}: dead states take no part in wars"):
+        check(m)

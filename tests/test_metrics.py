@@ -50,3 +50,9 @@ def test_shares_sum_to_one():
 )
 def test_churn_is_the_jaccard_distance_of_allied_pairs(before, after, expected):
     assert metrics.churn(np.array(before), np.array(after)) == pytest.approx(expected)
+
+
+def test_a_state_on_the_essential_line_is_essential_despite_rounding():
+    line = 0.05
+    on_line = np.array([line * (1 - 1e-15), line * 1.5, line / 2])
+    assert metrics.essential(on_line, line).tolist() == [True, True, False]

@@ -34,7 +34,7 @@ valid_params = st.fixed_dictionaries(
         "n_states": st.integers(2, 60),
         "convergence_window": st.integers(2, 50),
     }
-).filter(lambda p: p["threat_exit"] <= p["threat_entry"])
+).filter(lambda p: p["threat_exit"] <= min(p["threat_entry"], p["hedge_threshold"]))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

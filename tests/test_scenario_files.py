@@ -90,6 +90,9 @@ def test_knobs_and_alliance_switch_are_parameters(tmp_path):
         (('alliance = "AB"\n\n[[states]]\nname = "B"', '\n[[states]]\nname = "B"'), "'B'", "'alliance'"),
         (("revisionism = 0.9", "revisionism = 1.5"), "'C'", "'revisionism'"),
         (("power = 3", "power = 'lots'"), "'A'", "'power'"),
+        (("power = 3", "power = nan"), "'A'", "'power'"),
+        (("lat = 10.0", "lat = nan"), "'C'", "'lat'"),
+        (("revisionism = 0.9", "revisionism = inf"), "'C'", "'revisionism'"),
     ],
 )
 def test_bad_state_fields_name_file_state_and_field(tmp_path, change, state, field):

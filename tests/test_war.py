@@ -285,3 +285,52 @@ def test_bad_war_parameters_are_named(params, named, allowed):
     with pytest.raises(ParameterError) as err:
         BalanceOfPowerModel(rng=0, **params)
     assert f"'{named}'" in str(err.value) and allowed in str(err.value)
+
+
+def test_no_state_is_in_two_crises_in_one_year():
+    m = BalanceOfPowerModel(rng=5, n_states=25, war=True, war_rate=0.6, check_invariants=True)
+    for _ in range(40):
+        m.step()
+    wars = m.wars_frame()
+    assert len(wars) > 20  # many crises, so the check has something to bite on
+    for _, year in wars.groupby("step"):
+        parties = [name for _, row in year.iterrows() for name in {*row["attackers"], *row["defenders"]}]
+        assert len(parties) == len(set(parties))
+
+
+def test_a_living_state_is_never_bled_to_nothing():
+    # The review's case: no floor, heavy tribute and reparations, two states for 800 years.
+    m = BalanceOfPowerModel(
+        rng=4,
+        n_states=2,
+        war=True,
+        elimination_floor=0.0,
+        tribute=0.9,
+        war_cost=0.5,
+        reparations=0.9,
+        war_rate=1.0,
+        restraint=False,
+        growth_sd=0.0,
+        war_noise=0.0,
+        check_invariants=True,
+    )
+    for _ in range(800):
+        if not m.running:
+            break
+        m.step()
+    assert np.isfinite([m.summary()[k] for k in ("s_max", "b_max", "con", "hhi")]).all()
+    assert np.all(m.power[m.alive] > 0)
+
+
+def test_essential_survivors_counts_the_original_essential_actors_still_alive():
+    m = BalanceOfPowerModel(
+        rng=11, n_states=25, war=True, war_rate=0.5, growth_sd=0.0, restraint=False, essential_share=0.03
+    )
+    start = set(m.essential_at_start)
+    for _ in range(150):
+        if not m.running:
+            break
+        m.step()
+    survivors = m.summary()["essential_survivors"]
+    assert survivors == sum(m.alive[i] for i in start)
+    assert survivors < len(start)  # this seed loses original essential actors: the count can fall

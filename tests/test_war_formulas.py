@@ -95,8 +95,28 @@ def test_target_concedes_when_tribute_is_cheaper_than_war():
 def test_a_target_survives_a_tribute_only_above_the_floor():
     # B (1) pays 0.3 to A (10): 0.7 left against 0.1 · 10.3 · reach. Adjacent (reach 1): 1.03 > 0.7,
     # B would be absorbed; at reach 0.5: 0.515 ≤ 0.7, it survives.
-    assert not survives_tribute(1.0, 10.0, 0.3, 0.1, 1.0)
-    assert survives_tribute(1.0, 10.0, 0.3, 0.1, 0.5)
+    assert not survives_tribute(1.0, 10.0, 0.3, 0.1, 1.0, 11.0)
+    assert survives_tribute(1.0, 10.0, 0.3, 0.1, 0.5, 11.0)
+    # with no floor at all, a target left with under 1e-9 of all power still cannot survive paying
+    assert survives_tribute(1e-6, 10.0, 0.9, 0.0, 1.0, 11.0)
+    assert not survives_tribute(1e-9, 10.0, 0.9, 0.0, 1.0, 11.0)
+
+
+def test_a_loser_left_with_almost_nothing_is_absorbed_even_without_a_floor():
+    # A (10) beats B (1e-8): costs K = 0.1 · 2 · 10 · 1e-8 / 10.00000001 ≈ 2e-9 each; B keeps
+    # ≈ 8e-9 · 0.1 after reparations 0.9: ≈ 8e-10 < 1e-9 · 10, so it is absorbed with floor 0.
+    power = np.array([10.0, 1e-8])
+    s = settle(
+        power,
+        np.array([0]),
+        np.array([1]),
+        war_cost=0.1,
+        reparations=0.9,
+        floor=0.0,
+        protected=np.zeros(2, bool),
+        reach=np.ones((2, 2)),
+    )
+    assert s.eliminated.tolist() == [1] and s.power[1] == 0.0
 
 
 def test_initiation_hazard_rises_with_revisionism_and_power():

@@ -6,6 +6,7 @@ The format is documented in docs/scenarios.md.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -130,7 +131,8 @@ class _Reader:
         if not wrong and choices is not None and isinstance(value, str):
             wrong = value not in choices
         if not wrong and isinstance(value, int | float) and not isinstance(value, bool):
-            wrong = (low is not None and value < low) or (high is not None and value > high)
+            out_of_range = (low is not None and value < low) or (high is not None and value > high)
+            wrong = out_of_range or not math.isfinite(value)
         if wrong:
             self.fail(field, f"must be {words}, got {value!r}")
         return value
