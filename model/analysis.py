@@ -62,15 +62,18 @@ def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     """Successful runs with per-run outcome columns added.
 
     equilibrium indicators `share_<type>`, `hegemony` (b_max above hegemony_share at the end),
-    `essential_preserved` (E(T) >= E(0)), `time_to_equilibrium` (converged runs, else NaN), `converged`,
-    `survival` (no universal empire and every essential actor preserved), `structure`, and
-    `balancer_share` when the runs have a strategy mix.
+    `essential_preserved` (as many essential actors at the end as at the start, E(T) >= E(0)),
+    `essential_survived` (every state essential at the start is alive at the end), `time_to_equilibrium`
+    (converged runs, else NaN), `converged`, `survival` (no universal empire and every original
+    essential actor alive: Kaplan's system survives), `structure`, and `balancer_share` when the runs
+    have a strategy mix.
     """
     ok = runs[runs["status"] == "ok"].reset_index(drop=True)
     derived = run_outcomes(ok).rename(columns={"hegemony_rate": "hegemony"})
     frame = pd.concat([ok.drop(columns=[c for c in derived if c in ok]), derived], axis=1)
     frame["converged"] = frame["equilibrium"] != "not_converged"
-    frame["survival"] = (frame["equilibrium"] != "universal_empire") & frame["essential_preserved"]
+    frame["essential_survived"] = frame["essential_survivors"] >= frame["essential_initial"]
+    frame["survival"] = (frame["equilibrium"] != "universal_empire") & frame["essential_survived"]
     frame["structure"] = [
         structure(b, p, h)
         for b, p, h in zip(frame["b_max"], frame["polarity"], frame["hegemony_share"], strict=True)

@@ -46,6 +46,7 @@ def hand_runs() -> pd.DataFrame:
             "hegemony_share": [0.5] * 7,
             "essential_alive": [2, 3, 3, 4, 5, 1, None],
             "essential_initial": [3, 3, 3, 5, 5, 5, None],
+            "essential_survivors": [3, 2, 3, 5, 5, 1, None],
             "wars": [1, 0, 2, 3, 0, 6, None],
         }
     )
@@ -56,8 +57,11 @@ def test_outcomes_per_run_by_hand():
     assert len(runs) == 6  # the failed run is dropped
     assert runs["hegemony"].tolist() == [True, False, False, False, False, True]  # b_max > 0.5
     assert runs["essential_preserved"].tolist() == [False, True, True, False, True, False]
-    # survival: no universal empire and E(T) >= E(0)
-    assert runs["survival"].tolist() == [False, True, True, False, True, False]
+    # all original essential actors alive: run 1 lost one (2 of 3) though it ended with 3 essential
+    # (a newcomer crossed the line); run 0 ended with 2 essential, yet all 3 originals are alive
+    assert runs["essential_survived"].tolist() == [True, False, True, True, True, False]
+    # survival: no universal empire (run 5) and every original essential actor alive
+    assert runs["survival"].tolist() == [True, False, True, True, True, False]
     assert runs["converged"].tolist() == [True, True, True, False, True, True]
     assert runs["structure"].tolist() == [
         "hegemonic",
@@ -91,7 +95,7 @@ def test_share_table_counts_and_wilson_intervals():
     by_two = share_table(outcomes(hand_runs()), ["n_states", "balancer_share"], "survival")
     assert by_two[["n_states", "balancer_share", "k", "n"]].values.tolist() == [
         [5, 1.0, 2, 3],
-        [10, 0.25, 1, 3],
+        [10, 0.25, 2, 3],
     ]
 
 
