@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from model.params import ParameterError, parse_text
+from model.scenarios import get_scenario
 from model.sensitivity_cli import sensitivity
 from model.sweep_cli import report, sweep
 
@@ -93,6 +94,7 @@ def run(
     if scenario is not None:
         params["scenario"] = scenario
     try:
+        get_scenario(params.get("scenario", "random")).check_used(params)
         model = BalanceOfPowerModel(rng=seed, **params)
     except ParameterError as err:
         raise click.UsageError(str(err)) from None

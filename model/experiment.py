@@ -170,6 +170,12 @@ def parse_experiment(
         for key in set(a[1]) & set(b[1]):
             raise ExperimentError(f"{b[0]}.{key}: parameter '{key}' is already set in [{a[0]}]")
 
+    for section, names in (("params", fixed), ("grid", grid), ("sample.ranges", ranges)):
+        try:
+            scenario.check_used(names)
+        except ParameterError as err:
+            key = next(k for k in sorted(names) if k in scenario.ignores)
+            raise ExperimentError(f"{section}.{key}: {err}") from None
     for key, value in fixed.items():
         _check(specs[key], value, f"params.{key}")
     for key, values in grid.items():
@@ -198,8 +204,12 @@ def parse_experiment(
         except ParameterError as err:
             shown = ", ".join(f"{k}={v!r}" for k, v in varied.items()) or "fixed parameters"
             raise ExperimentError(f"design point {index} ({shown}): {err}") from None
-    if record.focus is not None:
-        _check_focus(record.focus, scenario, points[0])
+    names = _build_worlds(scenario, points, design)
+    if record.focus is not None and record.focus not in names:
+        raise ExperimentError(
+            f"record.focus: no state called {record.focus!r} in scenario {scenario.name}; "
+            f"states: {', '.join(names)}"
+        )
     # Common random numbers: replication r has the same seed at every point. Spawned children
     # are keyed by index, so adding replications keeps the seeds of the existing ones.
     seeds = [
@@ -269,13 +279,22 @@ def _record(raw: Any) -> Record:
     return Record(model=model, every=every, logs=tuple(dict.fromkeys(logs)), focus=focus)
 
 
-def _check_focus(focus: str, scenario: Scenario, params: dict[str, Any]) -> None:
-    """The focus state must be in the first design point's world (worlds of one scenario share names)."""
-    names = scenario.build(params, np.random.default_rng(0)).names
-    if focus not in names:
-        raise ExperimentError(
-            f"record.focus: no state called {focus!r} in scenario {scenario.name}; states: {', '.join(names)}"
-        )
+def _build_worlds(
+    scenario: Scenario, points: list[dict[str, Any]], design: list[dict[str, Any]]
+) -> list[str]:
+    """Build each design point's world once, so that a scenario that cannot be built under some
+    parameters fails here, before any run; returns the first world's state names."""
+    names: list[str] = []
+    for index, (params, varied) in enumerate(zip(points, design, strict=True)):
+        try:
+            world = scenario.build(params, np.random.default_rng(0))
+        except (ParameterError, ValueError) as err:  # bad input: refuse the experiment now
+            shown = ", ".join(f"{k}={v!r}" for k, v in varied.items()) or "fixed parameters"
+            raise ExperimentError(f"design point {index} ({shown}): {err}") from None
+        except Exception:  # a fault of the model, not of the input: the run records it
+            continue
+        names = names or list(world.names)
+    return names
 
 
 def _sample_table(raw: Any) -> dict[str, Any]:

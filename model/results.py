@@ -32,6 +32,9 @@ def load_steps(path: str | Path, dataset: str = "model") -> pd.DataFrame:
     finished = part_runs(root, RESULTS)
     parts = [(run, p) for run, p in part_runs(root, dataset).items() if run in finished]
     if not parts and not (root / dataset).is_dir():
+        record = load_manifest(root)["experiment"]["record"]
+        if dataset in record["logs"] or (dataset == "model" and record["model"]):
+            return pd.DataFrame()  # recorded, but no run produced a row (e.g. a peaceful war log)
         raise FileNotFoundError(
             f"{root} has no '{dataset}' data: was it recorded ([record] in the experiment)?"
         )

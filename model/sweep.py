@@ -177,6 +177,11 @@ def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iter
             future.cancel()
 
 
+def _scenario_text(experiment: Experiment) -> str | None:
+    """The text of the experiment's scenario file, if it uses one (kept to guard --resume)."""
+    return Path(experiment.scenario).read_text() if experiment.scenario.endswith(".toml") else None
+
+
 def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[str, Any]:
     """Check `out` against the experiment and return the manifest to continue or start with."""
     manifest = store.read_manifest(out)
@@ -191,6 +196,11 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
                 f"the experiment differs from the one the sweep in {out} was started with: "
                 "start it in another --out"
             )
+        if manifest.get("scenario_file") != _scenario_text(experiment):
+            raise SweepError(
+                f"the scenario file {experiment.scenario} changed since the sweep in {out} was started: "
+                "start it in another --out"
+            )
         store.remove_temporaries(out)
         return manifest
     if out.exists() and any(out.iterdir()):
@@ -198,9 +208,7 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
     return {
         "experiment": parsed,
         "experiment_file": text,
-        "scenario_file": Path(experiment.scenario).read_text()
-        if experiment.scenario.endswith(".toml")
-        else None,
+        "scenario_file": _scenario_text(experiment),
         "runs": experiment.total,
         "seeds": experiment.seeds,
         "points": [{k: params[k] for k in experiment.varied} for params in experiment.points],

@@ -184,3 +184,28 @@ def test_a_scenario_file_is_found_beside_the_experiment(tmp_path, monkeypatch):
     assert exp.points[0]["scenario"] == exp.scenario
     with pytest.raises(ExperimentError, match="scenario"):
         load_experiment(experiment(tmp_path, 'scenario = "worlds/missing.toml"'))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('scenario = "eurasia-2016"\n[grid]\nn_states = [5, 6]', "grid.n_states"),
+        ('scenario = "europe-1914"\n[params]\nstrategy_mix = "balance:1"', "params.strategy_mix"),
+        ('scenario = "nmc"\n[params]\ngrowth_sd = 0.02', "params.growth_sd"),
+    ],
+)
+def test_parameters_a_real_scenario_would_ignore_are_refused(tmp_path, text, named):
+    with pytest.raises(ExperimentError, match=rf"{named}: parameter '.*' is not used by scenario"):
+        load_experiment(experiment(tmp_path, "steps = 5\n" + text))
+
+
+def test_a_world_that_cannot_be_built_fails_before_any_run(tmp_path):
+    text = 'steps = 5\nscenario = "nmc"\n[params]\npower_index = "mix"\npower_weights = "foo:1"'
+    with pytest.raises(ExperimentError, match=r"design point 0 .*foo"):
+        load_experiment(experiment(tmp_path, text))
+
+
+def test_bop_run_refuses_a_parameter_the_scenario_ignores():
+    result = CliRunner().invoke(cli, ["run", "--scenario", "eurasia-2016", "--set", "n_states=5"])
+    assert result.exit_code == 2
+    assert "'n_states' is not used by scenario eurasia-2016" in result.output

@@ -188,3 +188,10 @@ def test_nmc_growth_is_the_capped_ten_year_trend():
     assert m.growth[afghanistan] == pytest.approx(0.03)
     frozen = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", nmc_growth_cap=0.0)
     assert np.all(frozen.growth == 0.0)
+
+
+def test_strategy_overrides_every_state_of_a_real_scenario():
+    m = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", strategy="bandwagon")
+    assert set(m.strategy) == {"bandwagon"}
+    default = BalanceOfPowerModel(rng=0, scenario="eurasia-2016")
+    assert len(set(default.strategy)) > 1  # without it, the file's own rules

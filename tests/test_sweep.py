@@ -229,3 +229,28 @@ def test_the_war_log_is_recorded_and_agrees_with_the_war_counts(tmp_path):
         model.step()
     mine = wars[wars["run"] == 1].drop(columns=["run", "point", "replication"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, model.wars_frame(), check_dtype=False)
+
+
+def test_resume_refuses_a_changed_scenario_file(tmp_path):
+    scenario = tmp_path / "w.toml"
+    world = (
+        '[[states]]\nname = "A"\npower = {p}\nlat = 0.0\nlon = 0.0\n\n'
+        '[[states]]\nname = "B"\npower = 1\nlat = 0.0\nlon = 5.0\n'
+    )
+    scenario.write_text(world.format(p=3))
+    path = write(tmp_path, 'scenario = "w.toml"\nsteps = 3\nreplications = 2\n')
+    out = tmp_path / "out"
+    sweep(path, out)
+    scenario.write_text(world.format(p=300))
+    with pytest.raises(SweepError, match=r"scenario file .* changed"):
+        sweep(path, out, resume=True)
+
+
+def test_a_recorded_log_with_no_rows_loads_as_empty(tmp_path):
+    # war is off, so the war log is recorded but empty: it loads as an empty frame, not an error
+    path = write(tmp_path, 'steps = 3\nreplications = 2\n[params]\nn_states = 4\n[record]\nlogs = ["wars"]\n')
+    out = tmp_path / "out"
+    sweep(path, out)
+    assert load_steps(out, "wars").empty
+    with pytest.raises(FileNotFoundError, match="'events' data: was it recorded"):
+        load_steps(out, "events")

@@ -74,7 +74,8 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
         growth=growth,
         position=position,
         revisionism=np.array([s.revisionism for s in states]),
-        strategy=[s.strategy for s in states],
+        # `strategy` set for the run overrides every state's rule (per-state knobs included)
+        strategy=[params["strategy"] or s.strategy for s in states],
         distance=geo.haversine(position),
         distance_scale=spec.distance_scale,
         alliances=alliances,
@@ -91,4 +92,5 @@ def scenario_from_file(path: str | Path) -> Scenario:
         description,
         lambda params, rng: build_world(spec, params),
         scenario_params(spec),
+        frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix"}),
     )
