@@ -40,7 +40,8 @@ def wilson(successes: int, n: int, z: float = Z) -> tuple[float, float]:
 
 
 def mean_interval(values: np.ndarray, z: float = Z) -> tuple[float, float, float]:
-    """Mean and its normal-approximation interval; the interval is nan for fewer than 2 values."""
+    """Mean and its normal-approximation interval (clipped at 0 for non-negative values); the
+    interval is nan for fewer than 2 values."""
     values = np.asarray(values, dtype=float)
     if len(values) == 0:
         return math.nan, math.nan, math.nan
@@ -48,7 +49,10 @@ def mean_interval(values: np.ndarray, z: float = Z) -> tuple[float, float, float
     if len(values) < 2:
         return mean, math.nan, math.nan
     half = z * float(values.std(ddof=1)) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
+    low = mean - half
+    if values.min() >= 0:  # counts and durations: the interval stays where the quantity can be
+        low = max(low, 0.0)
+    return mean, low, mean + half
 
 
 def run_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +90,7 @@ def markdown(table: pd.DataFrame, varied: list[str]) -> str:
     """The table as Markdown, each outcome as `mean [lo, hi]`."""
     header = ["point", *varied, "runs", "failed", *(name for name in OUTCOMES)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for _, row in table.iterrows():
+    for row in table.to_dict("records"):  # keeps each column's type (iterrows upcasts ints to float)
         cells = [str(row["point"]), *(str(row[k]) for k in varied), str(row["runs"]), str(row["failed"])]
         for name, (kind, _) in OUTCOMES.items():
             digits = 2 if kind == "share" else 1

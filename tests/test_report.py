@@ -27,6 +27,10 @@ def test_mean_interval_by_hand():
     assert (mean, lo, hi) == pytest.approx((2.0, 0.8684, 3.1316), abs=1e-4)
     mean, lo, hi = mean_interval([5.0])
     assert mean == 5.0 and math.isnan(lo) and math.isnan(hi)
+    # 0, 0, 0, 10 (war counts): mean 2.5, sd 5, half 4.9 -> [-2.4, 7.4], clipped at 0 below
+    mean, lo, hi = mean_interval([0.0, 0.0, 0.0, 10.0])
+    assert (mean, lo, hi) == pytest.approx((2.5, 0.0, 7.4), abs=1e-3)
+    assert mean_interval([-1.0, 1.0])[1] < 0  # values that can be negative are not clipped
 
 
 def hand_runs() -> pd.DataFrame:
@@ -77,6 +81,7 @@ def test_report_command_writes_table_markdown_and_figure(tmp_path):
     assert shares.sum(axis=1).round(9).eq(1.0).all()  # each run has exactly one equilibrium type
     markdown = (out / "report.md").read_text()
     assert "| point | strategy | runs |" in markdown and markdown.count("\n| ") == 3
+    assert "| 0 | balance | 4 | 0 |" in markdown  # counts print as integers
     assert "| point | strategy |" in result.output
     assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
