@@ -68,8 +68,8 @@ def check(model: BalanceOfPowerModel) -> None:
         if key != "equilibrium" and not np.isfinite(value):
             raise InvariantError(step, "measures are finite", f"{key} = {value}")
     _check_power_accounting(model)
-    _check_alliances(model)
     _check_war_parties(model)
+    _check_alliances(model)
     replay = model.event_replay
     replay.advance(model.alignments.events, step, names)
     differs = np.flatnonzero(replay.membership != model.alignments.membership)
@@ -140,6 +140,11 @@ def _check_alliances(model: BalanceOfPowerModel) -> None:
     orphan = np.flatnonzero((membership != UNALIGNED) & (counted == 0))
     if len(orphan):
         raise InvariantError(step, "membership names a live alliance", "no such alliance", names[orphan[0]])
+    living_agents = sorted(agent.index for agent in model.agents)
+    if living_agents != np.flatnonzero(model.alive).tolist():
+        raise InvariantError(
+            step, "the model's agents are exactly the living states", f"{len(living_agents)} agents"
+        )
     dead_aligned = np.flatnonzero(~model.alive & (membership != UNALIGNED))
     if len(dead_aligned):
         raise InvariantError(step, "dead states are in no alliance", "", names[dead_aligned[0]])

@@ -119,3 +119,12 @@ def test_a_dead_state_in_a_war_is_caught():
     m.alignments.leave(m.names.index(fighter), m.steps, "eliminated")  # keep the other checks quiet
     with pytest.raises(InvariantError, match=f"state {fighter}: dead states take no part in wars"):
         check(m)
+
+
+def test_a_dead_state_whose_agent_lingers_is_caught(allied):
+    lone = next(i for i in range(allied.n) if allied.alignments.membership[i] == -1)
+    allied.alive[lone] = False  # marked dead, but its agent was never removed
+    allied.power[lone] = 0.0
+    allied.power_at_start = None  # (this test is about agents, not the power accounting)
+    with pytest.raises(InvariantError, match="agents are exactly the living states"):
+        check(allied)
