@@ -114,14 +114,19 @@ class Experiment:
         }
 
 
-def load_experiment(path: Path) -> Experiment:
-    """Read and check an experiment file; every problem raises ExperimentError naming its key."""
+def read_toml(path: Path, what: str = "experiment") -> dict[str, Any]:
+    """A TOML file's contents, or an ExperimentError saying it is missing or malformed."""
     try:
-        raw = tomllib.loads(Path(path).read_text())
+        return tomllib.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise ExperimentError(f"experiment file {path} does not exist") from None
+        raise ExperimentError(f"{what} file {path} does not exist") from None
     except tomllib.TOMLDecodeError as err:
         raise ExperimentError(f"{path} is not valid TOML: {err}") from None
+
+
+def load_experiment(path: Path) -> Experiment:
+    """Read and check an experiment file; every problem raises ExperimentError naming its key."""
+    raw = read_toml(path)
     return parse_experiment(raw, default_name=Path(path).stem, folder=Path(path).parent)
 
 

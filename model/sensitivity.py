@@ -10,7 +10,6 @@ with the same seeds at every point; an output's value at a point is its mean ove
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.experiment import Experiment, ExperimentError, parse_experiment
+from model.experiment import Experiment, ExperimentError, parse_experiment, read_toml
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, ParameterError, validate
 from model.report import run_outcomes
@@ -59,12 +58,7 @@ class Sensitivity:
 
 def load_sensitivity(path: Path) -> Sensitivity:
     """Read and check a sensitivity file; every problem raises ExperimentError naming its key."""
-    try:
-        raw = tomllib.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise ExperimentError(f"sensitivity file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError(f"{path} is not valid TOML: {err}") from None
+    raw = read_toml(path, "sensitivity")
     return parse_sensitivity(raw, default_name=Path(path).stem, folder=Path(path).parent)
 
 
