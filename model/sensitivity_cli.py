@@ -6,15 +6,12 @@ from pathlib import Path
 
 import click
 
+from model.sweep_cli import progress_option, workers_option
+
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Parallel runs (default: the number of cores; 1 runs in this process).",
-)
+@workers_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -23,9 +20,7 @@ import click
 @click.option(
     "--resume", is_flag=True, help="Finish a stopped analysis, or recompute the indices of a finished one."
 )
-@click.option(
-    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."
-)
+@progress_option
 def sensitivity(
     file: Path, workers: int | None, out: Path | None, resume: bool, progress: bool | None
 ) -> None:

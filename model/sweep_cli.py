@@ -11,14 +11,21 @@ if TYPE_CHECKING:
     from model.experiment import Experiment
 
 
-@click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+# Options shared by the commands that run sweeps (sweep, sensitivity).
+workers_option = click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
     help="Parallel runs (default: the number of cores; 1 runs in this process).",
 )
+progress_option = click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."
+)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@workers_option
 @click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:port).")
 @click.option("--local-cluster", is_flag=True, help="Start a Dask LocalCluster on 127.0.0.1 for the sweep.")
 @click.option(
@@ -28,9 +35,7 @@ if TYPE_CHECKING:
 )
 @click.option("--resume", is_flag=True, help="Finish a sweep that was stopped: run only the missing runs.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show the plan; run nothing.")
-@click.option(
-    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."
-)
+@progress_option
 def sweep(
     file: Path,
     workers: int | None,
