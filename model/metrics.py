@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.alliances import UNALIGNED
+from model.alliances import UNALIGNED, bloc_labels
 
 
 def shares(power: np.ndarray) -> np.ndarray:
@@ -14,10 +14,8 @@ def shares(power: np.ndarray) -> np.ndarray:
 
 def bloc_shares(share: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """Share of each bloc: every alliance, and every unaligned state on its own."""
-    aligned = membership != UNALIGNED
-    _, inverse = np.unique(membership[aligned], return_inverse=True)
-    alliance_totals = np.bincount(inverse, weights=share[aligned]) if aligned.any() else []
-    return np.concatenate([alliance_totals, share[~aligned]])
+    _, labels = bloc_labels(membership)
+    return np.bincount(labels, weights=share)
 
 
 def essential(share: np.ndarray, essential_share: float) -> np.ndarray:

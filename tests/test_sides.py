@@ -21,12 +21,12 @@ POSITION = [(0, 0), (0.5, 0), (5, 5), (0, 0.5), (0, -0.6), (-1, 0), (0, 1)]
 STRATEGY = ["hedge", "hedge", "collective", "bandwagon", "balance", "hedge", "buckpass"]
 
 
-def sides(m, i=0, j=1):
+def sides(m, i=0, j=1, free=None):
     attack, defend = take_sides(
         i,
         j,
         power=m.power,
-        free=m.alive.copy(),
+        free=m.alive.copy() if free is None else free,
         membership=m.alignments.membership,
         threat=m.threat,
         revisionism=m.revisionism,
@@ -79,16 +79,5 @@ def test_states_already_at_war_stay_out():
     m = hand()
     free = m.alive.copy()
     free[[2, 4]] = False  # C and E are busy elsewhere this year
-    attack, defend = take_sides(
-        0,
-        1,
-        power=m.power,
-        free=free,
-        membership=m.alignments.membership,
-        threat=m.threat,
-        revisionism=m.revisionism,
-        strategy=m.strategy,
-        distance=m.distance,
-        params=m.params,
-    )
-    assert set(np.flatnonzero(attack)) == {0, 3} and set(np.flatnonzero(defend)) == {1}
+    attack, defend = sides(m, free=free)
+    assert attack == {"A", "D"} and defend == {"B"}
