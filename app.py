@@ -1,21 +1,23 @@
 """The visual server: `solara run app.py` (or `make app`) and watch the balance of power live.
 
-Controls come from the parameter table (`model/viz/controls.py`); each browser session gets its own
+Controls come from the parameter table (`bop/viz/controls.py`); each browser session gets its own
 model, rebuilt from the controls by Reset. Views: world map, status, power shares by bloc,
-equilibrium indicators, event log (`model/viz/components.py`).
+equilibrium indicators, event log (`bop/viz/components.py`).
 """
 
 from mesa.visualization import SolaraViz
 from solara.toestand import KernelStoreFactory, Reactive
 
-from model.viz.components import EquilibriumIndicators, EventLog, PowerShares, StatusCard, WorldMap
-from model.viz.controls import initial_values, model_params
-from model.viz.live import LiveModel
+from bop.viz.components import EquilibriumIndicators, EventLog, PowerShares, StatusCard, WorldMap
+from bop.viz.controls import initial_values, model_params
+from bop.viz.live import LiveModel
 
 controls = model_params()
 
 # One model per browser session (a plain module-level model would be shared by every session).
-model = Reactive(KernelStoreFactory(lambda: LiveModel(**initial_values(controls)), key="bop-model"))
+model: Reactive[LiveModel] = Reactive(
+    KernelStoreFactory(lambda: LiveModel(**initial_values(controls)), key="bop-model")
+)
 
 page = SolaraViz(
     model,

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.alliances import bloc_labels
+from agents.alliances import bloc_labels
 
 
 @dataclass(frozen=True)

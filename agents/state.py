@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.rules import LEAVE, RULES, STAY
+from agents.rules import REGISTRY
+from agents.strategy import LEAVE, STAY
 
 if TYPE_CHECKING:
-    from model.alliances import Alliance
+    from agents.alliances import Alliance
     from model.model import BalanceOfPowerModel
 
 
@@ -76,15 +77,16 @@ class State(mesa.Agent):
         """Re-decide alignment by its rule on the world as it is now, and act on the decision."""
         m = self.model
         situation = m.perceive(np.array([self.index]))
-        decision = RULES[self.strategy](situation)
+        strategy = REGISTRY[self.strategy]
+        decision = strategy.align(situation)
         target, reason = int(decision.target[0]), str(decision.reason[0])
         if target == STAY:
             return
         if target == LEAVE:
             m.alignments.leave(self.index, m.steps, reason)
             return
-        threat_leader = situation.leader[situation.main[0]] if situation.main[0] >= 0 else None
-        opposes = threat_leader is not None and reason not in ("bandwagon", "profit")
-        against = m.names[threat_leader] if opposes else ""  # bandwagoners join the threat
+        main = int(situation.main[0])
+        opposes = main >= 0 and not strategy.joins_threat  # bandwagoners join the threat
+        against = m.names[int(situation.leader[main])] if opposes else ""
         partner = int(situation.leader[target])
         m.alignments.align_with(self.index, partner, m.steps, reason, against)

@@ -17,9 +17,9 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from model.experiment import parse_experiment
-from model.results import load_sweep
-from model.sweep import run_sweep
+from bop.experiments.experiment import parse_experiment
+from bop.experiments.results import load_sweep
+from bop.experiments.sweep import run_sweep
 
 BASELINE = Path(__file__).resolve().parent.parent / "runs" / "baseline.toml"
 
@@ -27,8 +27,8 @@ BASELINE = Path(__file__).resolve().parent.parent / "runs" / "baseline.toml"
 MEMORY_PROBE = """
 import json, resource, sys, tracemalloc
 from pathlib import Path
-from model.experiment import parse_experiment
-from model.sweep import run_sweep
+from bop.experiments.experiment import parse_experiment
+from bop.experiments.sweep import run_sweep
 runs, out = int(sys.argv[1]), Path(sys.argv[2])
 experiment = parse_experiment({"steps": 20, "replications": runs // 2, "grid": {"n_states": [6, 8]},
                                "record": {"model": True}})

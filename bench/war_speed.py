@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from model import BalanceOfPowerModel
+from model.conflict import WarYear
 
 SIZES = (50, 200)
 
@@ -22,11 +23,12 @@ def timed_run(n: int, steps: int, war: bool, seed: int) -> tuple[float, float, B
     if model.conflict is not None:
         phase = model.conflict.step
 
-        def timed_phase() -> None:
+        def timed_phase() -> WarYear:
             nonlocal in_war
             start = time.perf_counter()
-            phase()
+            year = phase()
             in_war += time.perf_counter() - start
+            return year
 
         model.conflict.step = timed_phase  # type: ignore[method-assign]
     start = time.perf_counter()

@@ -1,16 +1,15 @@
-"""balance-of-power: the Mesa model, its measures and scenarios."""
+"""model: the system — the year in ODD order, its parameters, formulas, measures and scenarios.
 
-from __future__ import annotations
+Depends on `agents` (the states); nothing here depends on `bop`. Modules, bottom-up:
+- `params`: the one parameter table (names, types, defaults, ranges, meanings), validation;
+- `threat`, `war`: pure formulas of threat (docs/ODD.md §7.2) and of crises and wars (§7.6);
+- `metrics`, `equilibrium`: the per-step measures (§7.7) and the convergence detector (§7.8);
+- `invariants`: what must hold after every step;
+- `scenarios/`: the worlds a run can start from (random, COW data, scenario files);
+- `conflict`: the yearly war phase (§7.6);
+- `model`: `BalanceOfPowerModel`, one step = one year (§3).
+"""
 
-from typing import Any
+from model.model import BalanceOfPowerModel
 
 __all__ = ["BalanceOfPowerModel"]
-
-
-def __getattr__(name: str) -> Any:
-    """Import the model lazily, so `agents` can be imported first without a circular import."""
-    if name == "BalanceOfPowerModel":
-        from model.model import BalanceOfPowerModel
-
-        return BalanceOfPowerModel
-    raise AttributeError(f"module 'model' has no attribute {name!r}")

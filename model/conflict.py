@@ -17,12 +17,13 @@ they become acceptable partners again (Kaplan 6).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agents.alliances import bloc_labels
 from agents.sides import take_sides
-from model.alliances import bloc_labels
 from model.metrics import essential
 from model.war import (
     choose_target,
@@ -55,6 +56,17 @@ WAR_COLUMNS = {
 WAR_OUTCOMES = ("initiator_won", "target_won")  # the outcomes of crises that became wars
 
 
+@dataclass
+class WarYear:
+    """What one year's war phase did: its war-log rows and the tally the model records."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)  # one row per crisis (WAR_COLUMNS)
+    wars: int = 0  # crises that became wars
+    war_power: float = 0.0  # share of all power engaged in the year's wars
+    eliminated: int = 0
+    costs: float = 0.0  # power destroyed
+
+
 class Conflict:
     """Crises and wars among the model's states; one instance per model with war=true."""
 
@@ -66,11 +78,10 @@ class Conflict:
         """Perceived threat raised by hostility: T_ij · (1 + hostility_weight · H_ij)."""
         return threat * (1.0 + self.model.params["hostility_weight"] * self.hostility)
 
-    def step(self) -> None:
-        """This year's crises and wars; sets the model's per-step war counters."""
+    def step(self) -> WarYear:
+        """This year's crises and wars, returned as the year's records and tally."""
         m, p = self.model, self.model.params
-        m.wars_this_step, m.eliminated_this_step = 0, 0
-        m.war_power_this_step, m.war_costs_this_step = 0.0, 0.0
+        year = WarYear()
         self.hostility *= 1.0 - p["hostility_decay"]
         if p["war_hazard"] == "power_transition":
             hazard, leader = parity_challengers(
@@ -80,12 +91,13 @@ class Conflict:
             hazard, leader = initiation_hazard(m.power, m.alive, m.revisionism, p["war_rate"]), None
         initiators = np.flatnonzero(m.alive & (m.rng.random(m.n) < hazard))
         if len(initiators) == 0:
-            return
+            return year
         total = m.power[m.alive].sum()
         free = m.alive.copy()
         for i in m.rng.permutation(initiators):
             if free[i]:
-                self.crisis(int(i), free, leader, total)
+                self.crisis(int(i), free, leader, total, year)
+        return year
 
     def _noise(self, size: int | None = None) -> Any:
         """Lognormal perception error exp(σ·ε) (σ = war_noise); 1, and no draw, when σ is 0."""
@@ -94,7 +106,9 @@ class Conflict:
             return np.ones(size) if size is not None else 1.0
         return np.exp(sigma * self.model.rng.standard_normal(size))
 
-    def crisis(self, i: int, free: np.ndarray, leader: np.ndarray | None, total: float) -> None:
+    def crisis(
+        self, i: int, free: np.ndarray, leader: np.ndarray | None, total: float, year: WarYear
+    ) -> None:
         """Initiator i picks a target and the crisis runs its course (tribute, retreat or war)."""
         m, p = self.model, self.model.params
         membership = m.alignments.membership
@@ -152,8 +166,8 @@ class Conflict:
             m.power[i] += paid
             record.update(outcome="conceded", transfer=float(paid))
         else:
-            self.war(attack, defend, record, total)
-        m.datacollector.add_table_row("wars", record)
+            self.war(attack, defend, record, total, year)
+        year.records.append(record)
 
     def essential(self, k: int | None = None) -> Any:
         """Whether state k (or every state) is an essential actor now."""
@@ -181,7 +195,9 @@ class Conflict:
             m.power[m.alive].sum(),
         )
 
-    def war(self, attack: np.ndarray, defend: np.ndarray, record: dict[str, Any], total: float) -> None:
+    def war(
+        self, attack: np.ndarray, defend: np.ndarray, record: dict[str, Any], total: float, year: WarYear
+    ) -> None:
         """Fight: draw the winner, settle costs and transfers, eliminate, and remember the enmity."""
         m, p = self.model, self.model.params
         won = m.rng.random() < record["p_initiator"]
@@ -203,11 +219,10 @@ class Conflict:
             self.eliminate(int(k))
         self.hostility[np.ix_(attack, defend)] = 1.0
         self.hostility[np.ix_(defend, attack)] = 1.0
-        m.wars_this_step += 1
-        m.wars_total += 1
-        m.eliminated_this_step += len(result.eliminated)
-        m.war_power_this_step += (record["attack_power"] + record["defence_power"]) / total
-        m.war_costs_this_step += result.costs
+        year.wars += 1
+        year.eliminated += len(result.eliminated)
+        year.war_power += (record["attack_power"] + record["defence_power"]) / total
+        year.costs += result.costs
         record.update(
             outcome=WAR_OUTCOMES[0] if won else WAR_OUTCOMES[1],
             costs=result.costs,

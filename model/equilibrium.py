@@ -1,4 +1,4 @@
-"""Convergence detection: what kind of equilibrium the last W steps show (DESIGN.md §4).
+"""Convergence detection: what kind of equilibrium the last W steps show (docs/ODD.md §7.8).
 
 Labels, checked in this order:
 - `universal_empire`: one state is left.
@@ -33,18 +33,18 @@ def classify(
     dynamic_band: float = 0.05,
 ) -> str:
     """Label one window of per-step measures (all sequences of the same length W >= 2)."""
-    con, b_max = np.asarray(con, float), np.asarray(b_max, float)
+    con_, b_max_ = np.asarray(con, float), np.asarray(b_max, float)
     alive, essential = np.asarray(states_alive), np.asarray(essential_alive)
     if alive[-1] == 1:
         return "universal_empire"
-    if np.all(b_max > hegemony_share):
+    if np.all(b_max_ > hegemony_share):
         return "hegemony"
     no_loss = np.all(alive == alive[0]) and np.all(essential >= essential[0])
     # The first entry is the state the window starts from: changes are counted after it.
     quiet = not np.any(np.asarray(events)[1:]) and not np.any(np.asarray(wars)[1:])
-    if no_loss and quiet and np.all(np.abs(np.diff(con)) < static_tolerance):
+    if no_loss and quiet and np.all(np.abs(np.diff(con_)) < static_tolerance):
         return "static"
-    if no_loss and np.ptp(con) <= dynamic_band:
+    if no_loss and np.ptp(con_) <= dynamic_band:
         return "dynamic"
     return "not_converged"
 
@@ -80,7 +80,8 @@ class ConvergenceTracker:
         elif len(self.history) < self.window:
             label = "not_converged"
         else:
-            label = classify(*zip(*self.history, strict=True), **self.thresholds)
+            cons, b_maxes, events_, wars_, alive, essential = zip(*self.history, strict=True)
+            label = classify(cons, b_maxes, events_, wars_, alive, essential, **self.thresholds)
         if label != self.label:
             self.label = label
             start = step if label == "universal_empire" else step - self.window + 1

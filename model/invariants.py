@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.alliances import UNALIGNED
+from agents.alliances import UNALIGNED
 
 if TYPE_CHECKING:
     from model.model import BalanceOfPowerModel
@@ -89,7 +89,7 @@ def _check_power_accounting(model: BalanceOfPowerModel) -> None:
     if before is None:  # no step taken yet
         return
     grown = float(np.sum(before * np.exp(model.growth) * (before > 0)))
-    expected = grown - model.war_costs_this_step
+    expected = grown - model.war_year.costs
     actual = float(model.power.sum())
     if abs(actual - expected) > 1e-9 * max(abs(expected), 1e-300):
         raise InvariantError(

@@ -1,10 +1,10 @@
-"""Equilibrium measures (DESIGN.md §4) as pure functions of arrays, so each can be checked by hand."""
+"""Equilibrium measures (docs/ODD.md §7.7) as pure functions of arrays, so each can be checked by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.alliances import UNALIGNED, bloc_labels
+from agents.alliances import UNALIGNED, bloc_labels
 
 
 def shares(power: np.ndarray) -> np.ndarray:

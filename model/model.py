@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector
 
-from agents.rules import RULES, STAY
+from agents.alliances import UNALIGNED, Alignments
+from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
+from agents.strategy import STAY
 from model import invariants, metrics
-from model.alliances import UNALIGNED, Alignments
-from model.conflict import WAR_COLUMNS, Conflict
+from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
@@ -72,9 +73,9 @@ class BalanceOfPowerModel(mesa.Model):
         self.alive = np.ones(self.n, dtype=bool)
         self.units = world.units  # "plane" (x, y) or "km" (positions are lat, lon)
         self.decay = distance_decay(self.distance, p["distance_scale"] or world.distance_scale)
-        unknown = set(world.strategy) - set(RULES)
+        unknown = set(world.strategy) - set(REGISTRY)
         if unknown:
-            raise ValueError(f"unknown strategy {sorted(unknown)[0]!r}; rules: {', '.join(RULES)}")
+            raise ValueError(f"unknown strategy {sorted(unknown)[0]!r}; strategies: {', '.join(REGISTRY)}")
 
         self.states: list[State] = list(
             State.create_agents(self, self.n, index=list(range(self.n)), name=self.names)
@@ -92,10 +93,7 @@ class BalanceOfPowerModel(mesa.Model):
             dynamic_band=p["dynamic_band"],
         )
         self.wars_total = 0
-        self.wars_this_step = 0
-        self.war_power_this_step = 0.0  # share of all power engaged in this step's wars
-        self.eliminated_this_step = 0
-        self.war_costs_this_step = 0.0  # power destroyed by this step's wars
+        self.war_year = WarYear()  # this step's crises, wars and their tally (empty with war off)
         self._events_seen = 0
         self._last_membership = self.alignments.membership.copy()
         self.datacollector = DataCollector(
@@ -122,7 +120,10 @@ class BalanceOfPowerModel(mesa.Model):
         self.realign()
         self.upkeep()
         if self.conflict is not None:
-            self.conflict.step()
+            self.war_year = self.conflict.step()
+            self.wars_total += self.war_year.wars
+            for record in self.war_year.records:
+                self.datacollector.add_table_row("wars", record)
         self.measure()
         self.collect()
         self.check_invariants()
@@ -177,10 +178,10 @@ class BalanceOfPowerModel(mesa.Model):
         rows = np.flatnonzero(self.alive)
         situation = self.perceive(rows)
         wants = np.zeros(len(rows), dtype=bool)
-        for name, rule_fn in RULES.items():
+        for name, strategy in REGISTRY.items():
             mask = self.strategy[rows] == name
             if mask.any():
-                wants[mask] = rule_fn(situation.only(mask)).target != STAY
+                wants[mask] = strategy.align(situation.only(mask)).target != STAY
         movers = [self.states[i] for i in rows[wants]]
         if movers:
             mesa.agent.AgentSet(movers, random=self.random).shuffle_do("reconsider")
@@ -211,7 +212,7 @@ class BalanceOfPowerModel(mesa.Model):
 
     # --- measures -----------------------------------------------------------------------------
     def measure(self) -> None:
-        """Compute this step's measures (DESIGN.md §4) and update the convergence tracker."""
+        """Compute this step's measures (docs/ODD.md §7.7) and update the convergence tracker."""
         p = self.params
         membership = self.alignments.membership
         share = metrics.shares(self.power[self.alive])
@@ -231,9 +232,9 @@ class BalanceOfPowerModel(mesa.Model):
             "essential_alive": int(np.sum(metrics.essential(share, p["essential_share"]))),
             "alliances": len(self.alignments.alliances),
             "alliance_events": events,
-            "wars": self.wars_this_step,
-            "war_power": self.war_power_this_step,
-            "eliminated": self.eliminated_this_step,
+            "wars": self.war_year.wars,
+            "war_power": self.war_year.war_power,
+            "eliminated": self.war_year.eliminated,
         }
         self._last_membership = membership.copy()
         values["equilibrium"] = self.tracker.update(

@@ -7,9 +7,11 @@ reads this table, so a parameter is declared once and validated the same way eve
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
+
+from agents.rules import REGISTRY
 
 
 class ParameterError(ValueError):
@@ -26,7 +28,7 @@ class Param:
     doc: str
     low: float | None = None
     high: float | None = None
-    choices: tuple[str, ...] | None = None
+    choices: Sequence[str] | None = None
     optional: bool = False  # None is allowed (means "not set" / "use the scenario's value")
 
     def allowed(self) -> str:
@@ -99,7 +101,25 @@ def parse_text(text: str) -> Any:
         return text.strip()
 
 
-STRATEGIES = ("balance", "bandwagon", "buckpass", "hedge", "collective")
+class StrategyNames(Sequence[str]):
+    """The names of the registered strategies, read live from the registry (`agents.strategy`), so a
+    strategy added in one file is accepted everywhere a strategy is named."""
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return tuple(REGISTRY)[index]
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+    def __repr__(self) -> str:
+        return repr(tuple(REGISTRY))
+
+
+STRATEGIES = StrategyNames()
 
 PARAMS: dict[str, Param] = {
     p.name: p

@@ -1,4 +1,4 @@
-"""The formulas of crises and wars (DESIGN.md §2–§3, Kaplan's rules 1–3), as pure functions.
+"""The formulas of crises and wars (docs/ODD.md §7.6, Kaplan's rules 1–3), as pure functions.
 
 `model/conflict.py` strings them together each year; each one here can be checked by hand.
 Notation: P_A, P_D the summed power of the attacking and defending sides, ρ = P_A / P_D.
@@ -101,7 +101,7 @@ def concedes(
     """
     x = perceived_ratio / (1.0 + perceived_ratio)
     loss = 2.0 * war_cost * x + (1.0 - win_probability(1.0 / perceived_ratio, chance)) * reparations
-    return tribute < loss
+    return bool(tribute < loss)
 
 
 MIN_SHARE = 1e-9  # below this share of all power a state cannot stand, whatever elimination_floor

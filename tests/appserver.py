@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_SCRIPT = ROOT / "scripts" / "solara_assets.py"
 CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, headless on a machine without a GPU and without network (DESIGN.md §5).
+# Debian's Chromium, headless on a machine without a GPU and without network (see README, "Watching it live").
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

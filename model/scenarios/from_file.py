@@ -39,6 +39,7 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
     power = np.array([s.power if s.power is not None else np.nan for s in states])
     from_nmc = np.isnan(power)
     if from_nmc.any():
+        assert spec.year is not None  # the loader refuses "nmc" values without a year
         index = nmc.power_index(spec.year, weights)
         for k in np.flatnonzero(from_nmc):
             value = index.get(states[k].cow, np.nan)
@@ -55,9 +56,9 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
     trend = [k for k, s in enumerate(states) if s.growth is None]
     if trend:
         cap = params["nmc_growth_cap"]
-        growth[trend] = np.clip(
-            nmc.growth_trend(spec.year, [states[k].cow for k in trend], weights), -cap, cap
-        )
+        cows = [int(states[k].cow or 0) for k in trend]
+        assert spec.year is not None and 0 not in cows  # the loader refuses "nmc" without them
+        growth[trend] = np.clip(nmc.growth_trend(spec.year, cows, weights), -cap, cap)
     position = np.array(
         [(s.lat, s.lon) if s.lat is not None else geo.capital(s.cow, spec.year)[1:] for s in states]
     )

@@ -38,8 +38,14 @@ def _read(name: str) -> pd.DataFrame:
 def _capitals() -> dict[str, tuple[str, float, float]]:
     frame = _read("capitals.csv")
     return {
-        r.CountryName: (r.CapitalName, float(r.CapitalLatitude), float(r.CapitalLongitude))
-        for r in frame.itertuples()
+        str(name): (str(capital), float(lat), float(lon))
+        for name, capital, lat, lon in zip(
+            frame["CountryName"],
+            frame["CapitalName"],
+            frame["CapitalLatitude"],
+            frame["CapitalLongitude"],
+            strict=True,
+        )
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ class _Reader:
         default: Any = ...,
         low: float | None = None,
         high: float | None = None,
-        choices: tuple[str, ...] | None = None,
+        choices: Sequence[str] | None = None,
         words: str = "",
     ) -> Any:
         """The field's value, checked; `default` (unless ...) when absent."""
@@ -183,6 +184,7 @@ def _state(source: str, k: int, table: Any, defaults: dict[str, Any]) -> StateSp
     lon = r.get("lon", float, None, -180, 180, words="a longitude from -180 to 180 (degrees)")
     if (lat is None) != (lon is None):
         r.fail("lon" if lon is None else "lat", "is missing; give both lat and lon, or neither (capital)")
+    assert isinstance(name, str)  # r.get("name", str) above refuses anything else
     return StateSpec(
         name=name,
         cow=r.get("cow", int, None, 1, 999, words="a COW country code (an integer)"),

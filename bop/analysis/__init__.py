@@ -1,0 +1,10 @@
+"""analysis: what a sweep's runs say — outcomes defined once, intervals, tables, figures, reports.
+
+Modules, bottom-up:
+- `intervals`: Wilson intervals for shares, normal intervals for means;
+- `outcomes`: every per-run outcome, defined once (and the focus state's fortunes);
+- `tables`: outcomes per group of runs with their intervals;
+- `figures`: the notebooks' figures of those tables;
+- `report`: `bop report`, outcomes per design point (CSV, Markdown, PNG);
+- `sensitivity`: `bop sensitivity`, Morris or Sobol indices of the outcomes (SALib).
+"""

@@ -1,0 +1,76 @@
+"""The model as the visual server builds it: browser values coerced, Mesa's Reset quirks absorbed.
+
+Mesa 3.5's Reset rebuilds the model as `type(model)(**controls)` and adds `scenario=<mesa Scenario>`
+of its own, so our scenario name travels as `scenario_name`; a typed seed arrives as text. A bad value
+typed in the browser must not leave the page without a model: the default world is built instead and
+`param_error` says why. Play steps the model in a thread while views may be drawn from another, so a
+step holds `lock`, and views read the model under it; `pacer` keeps Play from outrunning the views.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from bop.viz.pacing import Pacer
+from model.model import BalanceOfPowerModel
+from model.params import PARAMS, ParameterError
+from model.scenarios import get_scenario
+
+MIXED = "mixed"  # the strategy control's "no single rule: use strategy_mix"
+
+
+def parse_seed(value: Any) -> int | None:
+    """A seed from the browser: an int, digits typed as text, or blank for a fresh random seed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ParameterError(f"parameter 'seed' must be a whole number >= 0 or blank, got {value!r}")
+    return int(text)
+
+
+def model_kwargs(scenario_name: str, strategy: str | None, params: dict[str, Any]) -> dict[str, Any]:
+    """Keyword parameters for the model: the chosen scenario's own, others (another scenario's) dropped."""
+    scenario = get_scenario(scenario_name)
+    specs = {**PARAMS, **scenario.params}
+    kwargs = {k: v for k, v in params.items() if k in specs}
+    for name, value in kwargs.items():  # a blank text box means "not set"
+        if specs[name].optional and isinstance(value, str) and not value.strip():
+            kwargs[name] = None
+    kwargs["scenario"] = scenario_name
+    kwargs["strategy"] = None if strategy in (None, MIXED) else strategy
+    kwargs["record_states"] = True  # the power-shares view reads the per-state history
+    return kwargs
+
+
+class LiveModel(BalanceOfPowerModel):
+    """BalanceOfPowerModel built from the visual server's controls."""
+
+    def __init__(
+        self,
+        rng: Any = None,
+        scenario: Any = None,
+        scenario_name: str = "random",
+        strategy: str | None = MIXED,
+        **params: Any,
+    ) -> None:
+        del scenario  # Mesa's Reset passes its own Scenario object; ours is scenario_name
+        self.lock = threading.RLock()
+        self.pacer = Pacer()
+        self.param_error: str | None = None
+        try:
+            seed = parse_seed(rng)
+            kwargs = model_kwargs(scenario_name, strategy, params)
+            super().__init__(rng=seed, **kwargs)
+        except ParameterError as error:
+            super().__init__(rng=None, record_states=True)
+            self.param_error = str(error)
+        mesa_step = self.step  # Mesa's wrapper: advances time and the step count, then runs step()
+
+        def locked_step() -> None:
+            self.pacer.wait(self.steps)
+            with self.lock:
+                mesa_step()
+
+        self.step = locked_step  # type: ignore[method-assign]

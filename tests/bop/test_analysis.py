@@ -1,0 +1,145 @@
+"""The notebooks' outcomes, tables and figures (bop/analysis/), on small hand-made runs."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from bop.analysis.figures import curve_plot, interval_plot, panels, phase_diagram, type_plot
+from bop.analysis.outcomes import balancer_share, outcomes, structure
+from bop.analysis.tables import convergence_curves, mean_table, share_table, type_table
+from bop.experiments.results import load_manifest, load_sweep
+from bop.experiments.sweep import ensure_sweep
+
+
+def hand_runs() -> pd.DataFrame:
+    """Six runs at two sizes; one failed run that every table must leave out."""
+    return pd.DataFrame(
+        {
+            "status": ["ok"] * 6 + ["failed"],
+            "n_states": [5, 5, 5, 10, 10, 10, 10],
+            "strategy": [None] * 7,
+            "strategy_mix": ["balance:1"] * 3 + ["balance:0.25,bandwagon:0.75"] * 3 + [None],
+            "equilibrium": [
+                "hegemony",
+                "static",
+                "static",
+                "not_converged",
+                "dynamic",
+                "universal_empire",
+                None,
+            ],
+            "converged_at": [10, 20, 40, None, 5, 30, None],
+            "steps": [50] * 7,
+            "b_max": [0.8, 0.3, 0.4, 0.45, 0.2, 1.0, None],
+            "polarity": [1, 2, 3, 2, 4, 1, None],
+            "hegemony_share": [0.5] * 7,
+            "essential_alive": [2, 3, 3, 4, 5, 1, None],
+            "essential_initial": [3, 3, 3, 5, 5, 5, None],
+            "essential_survivors": [3, 2, 3, 5, 5, 1, None],
+            "wars": [1, 0, 2, 3, 0, 6, None],
+        }
+    )
+
+
+def test_outcomes_per_run_by_hand():
+    runs = outcomes(hand_runs())
+    assert len(runs) == 6  # the failed run is dropped
+    assert runs["hegemony"].tolist() == [True, False, False, False, False, True]  # b_max > 0.5
+    assert runs["essential_preserved"].tolist() == [False, True, True, False, True, False]
+    # all original essential actors alive: run 1 lost one (2 of 3) though it ended with 3 essential
+    # (a newcomer crossed the line); run 0 ended with 2 essential, yet all 3 originals are alive
+    assert runs["essential_survived"].tolist() == [True, False, True, True, True, False]
+    # survival: no universal empire (run 5) and every original essential actor alive
+    assert runs["survival"].tolist() == [True, False, True, True, True, False]
+    assert runs["converged"].tolist() == [True, True, True, False, True, True]
+    assert runs["structure"].tolist() == [
+        "hegemonic",
+        "bipolar",
+        "multipolar",
+        "bipolar",
+        "multipolar",
+        "hegemonic",
+    ]
+    assert runs["balancer_share"].tolist() == [1.0, 1.0, 1.0, 0.25, 0.25, 0.25]
+    assert math.isnan(runs["time_to_equilibrium_converged"][3])
+    # censored: the run that never converged counts at its horizon, 50 steps; the others as reached
+    assert runs["time_to_equilibrium_censored"].tolist() == [10, 20, 40, 50, 5, 30]
+
+
+def test_balancer_share_and_structure():
+    assert balancer_share("balance:0.7,bandwagon:0.3") == pytest.approx(0.7)
+    assert balancer_share("balance:1,hedge:3") == pytest.approx(0.25)
+    assert balancer_share("bandwagon:1") == 0.0
+    assert structure(0.51, 1) == "hegemonic" and structure(0.5, 1) == "unipolar"
+    assert structure(0.4, 2) == "bipolar" and structure(0.3, 3) == "multipolar"
+    assert structure(0.6, 3, hegemony_share=0.7) == "multipolar"
+
+
+def test_share_table_counts_and_wilson_intervals():
+    table = share_table(outcomes(hand_runs()), "n_states", "hegemony").set_index("n_states")
+    # n=5: 1 of 3 hegemonic; Wilson (z=1.96) for 1/3: centre (1/3 + 0.6403)/2.2805 = 0.42694,
+    # half 1.96·sqrt(2/27 + 3.8416/36)/2.2805 = 0.36545 -> [0.0615, 0.7924]
+    assert (table.loc[5, "n"], table.loc[5, "k"]) == (3, 1)
+    assert table.loc[5, "share"] == pytest.approx(1 / 3)
+    assert table.loc[5, "lo"] == pytest.approx(0.0615, abs=1e-4)
+    assert table.loc[5, "hi"] == pytest.approx(0.7924, abs=1e-4)
+    by_two = share_table(outcomes(hand_runs()), ["n_states", "balancer_share"], "survival")
+    assert by_two[["n_states", "balancer_share", "k", "n"]].values.tolist() == [
+        [5, 1.0, 2, 3],
+        [10, 0.25, 2, 3],
+    ]
+
+
+def test_mean_table_skips_missing_values():
+    table = mean_table(outcomes(hand_runs()), "n_states", "time_to_equilibrium_converged").set_index(
+        "n_states"
+    )
+    # n=5: 10, 20, 40: mean 23.33, sd 15.275, half 1.96·15.275/sqrt(3) = 17.285
+    assert table.loc[5, "mean"] == pytest.approx(23.333, abs=1e-3)
+    assert table.loc[5, "hi"] == pytest.approx(40.619, abs=1e-3)
+    # n=10: the not-converged run has no time: 5 and 30 only
+    assert table.loc[10, "n"] == 2 and table.loc[10, "mean"] == 17.5
+
+
+def test_type_table_shares_sum_to_one_per_group():
+    table = type_table(outcomes(hand_runs()), "n_states")
+    assert table.groupby("n_states")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    five = table[table["n_states"] == 5].set_index("equilibrium")["share"]
+    assert five["static"] == pytest.approx(2 / 3) and five["hegemony"] == pytest.approx(1 / 3)
+
+
+def test_convergence_curves_by_hand():
+    curves = convergence_curves(outcomes(hand_runs()), "n_states", steps=40).set_index(["n_states", "step"])
+    # n=5 converged at 10, 20, 40: 0 before 10, 1/3 from 10, 2/3 from 20, all from 40
+    assert curves.loc[(5, 9), "share"] == 0.0 and curves.loc[(5, 10), "share"] == pytest.approx(1 / 3)
+    assert curves.loc[(5, 39), "share"] == pytest.approx(2 / 3) and curves.loc[(5, 40), "share"] == 1.0
+    # n=10: 5 and 30 converged, one never: at most 2/3
+    assert curves.loc[(10, 40), "share"] == pytest.approx(2 / 3)
+
+
+def test_figures_show_the_tables_values():
+    runs = outcomes(hand_runs())
+    table = share_table(runs, ["n_states", "balancer_share"], "hegemony")
+    fig = phase_diagram(table, "balancer_share", "n_states")
+    texts = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert texts == ["0.33\n[0.06, 0.79]", "0.33\n[0.06, 0.79]"]
+    fig = interval_plot(share_table(runs, "n_states", "hegemony"), "n_states")
+    line = fig.axes[0].lines[0]
+    assert line.get_xdata().tolist() == [5, 10] and line.get_ydata().tolist() == pytest.approx([1 / 3, 1 / 3])
+    fig, axes = panels(2)
+    curve_plot(convergence_curves(runs, "n_states", steps=40), "n_states", ax=axes[1])
+    assert fig.axes[1].lines[0].get_ydata()[-1] == 1.0  # n=5: all three settled by step 40
+    fig = type_plot(runs, "n_states")
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert sum(heights) == pytest.approx(2.0)  # two stacked bars, each summing to one
+
+
+def test_ensure_sweep_runs_once_then_reuses_the_folder(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text("steps = 5\nreplications = 2\n[grid]\nn_states = [3, 4]\n")
+    folder = ensure_sweep(path, workers=1)
+    assert folder == tmp_path / "out" / "tiny" and len(load_sweep(folder)) == 4
+    started = load_manifest(folder)["sessions"]
+    assert ensure_sweep(path, workers=1) == folder
+    assert load_manifest(folder)["sessions"] == started  # complete: nothing was run again
