@@ -1,4 +1,5 @@
-# make run: the baseline experiment and its report; make test: lint + tests. Both build .venv themselves.
+# make run: the baseline experiment and its report; make test: lint, types and every test (CI);
+# make test-fast: the same without the slow and browser tests. All build .venv themselves.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
 	done)
 
-.PHONY: run test lint format bench bench-app app assets browser clean
+.PHONY: run test test-fast lint bench bench-app app assets browser clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -29,7 +30,15 @@ run: $(STAMP)
 test: $(STAMP) browser assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
+
+# Everything but the slow and browser tests: no Chromium, no assets, a minute or so.
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -m "not slow and not browser"
 
 # The visual server (app.py) on 127.0.0.1. Solara's front end comes from the npm registry into
 # Solara's asset cache first (its CDN is not reachable here).
@@ -47,9 +56,11 @@ browser:
 bench-app: assets
 	PYTHONPATH=. $(PY) bench/app_render.py
 
+# Fix what ruff can fix, format, then check types (zero errors allowed).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/step_speed.py
