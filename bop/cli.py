@@ -231,12 +231,23 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the report here.")
-def report(directory: Path, out: Path | None) -> None:
+@click.option(
+    "--compare",
+    metavar="FACTOR",
+    help="Also give paired differences (same seeds) between each level of this varied parameter and "
+    "a reference level.",
+)
+@click.option(
+    "--reference", metavar="LEVEL", help="The level --compare measures against (default: the first)."
+)
+def report(directory: Path, out: Path | None, compare: str | None, reference: str | None) -> None:
     """Summarise the sweep in DIRECTORY: outcomes per grid point (CSV, Markdown) and a PNG figure."""
     from bop.analysis.report import write_report
 
+    if reference is not None and compare is None:
+        raise click.UsageError("--reference needs --compare FACTOR")
     try:
-        text, written = write_report(directory, out)
+        text, written = write_report(directory, out, compare, reference)
     except (FileNotFoundError, ValueError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(text, nl=False)

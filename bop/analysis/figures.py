@@ -38,8 +38,11 @@ def interval_plot(
         where = group[x].to_numpy(float) if not categorical else np.array([levels.index(v) for v in group[x]])
         if count > 1:  # side by side, so the intervals of different lines do not hide each other
             where = where + 0.2 * spacing * (index / (count - 1) - 0.5)
-        mean = group[value].to_numpy(float)
-        err = np.abs(np.vstack([mean - group["lo"].to_numpy(float), group["hi"].to_numpy(float) - mean]))
+        # a median that is never reached (inf) is not drawn; an open upper bound is drawn to the point
+        mean = np.where(np.isfinite(group[value].to_numpy(float)), group[value].to_numpy(float), np.nan)
+        high = group["hi"].to_numpy(float)
+        high = np.where(np.isfinite(high), high, mean)
+        err = np.abs(np.vstack([mean - group["lo"].to_numpy(float), high - mean]))
         ax.errorbar(
             where,
             mean,
@@ -55,6 +58,8 @@ def interval_plot(
     ax.set_ylabel(ylabel or value)
     if value == "share":
         ax.set_ylim(-0.03, 1.03)
+    if value == "diff":  # a paired difference (bop.analysis.tables.paired_table): 0 is no effect
+        ax.axhline(0.0, color="0.5", lw=0.8, zorder=0)
     if hue:
         ax.legend(fontsize="small")
     if title:
@@ -120,10 +125,14 @@ def type_plot(runs: pd.DataFrame, by: str, ax: Axes | None = None, title: str | 
 
 
 def curve_plot(curves: pd.DataFrame, hue: str, ax: Axes | None = None, title: str | None = None) -> Figure:
-    """Convergence curves (from `convergence_curves`): share of runs settled by each step, per `hue`."""
+    """Kaplan-Meier curves (from `bop.analysis.durations.km_curves`): the share of runs settled by each
+    step, 1 − S(t), with its 95% band, one line per `hue` level."""
     fig, ax = _axes(ax)
     for level, group in curves.groupby(hue, sort=True):
-        ax.step(group["step"], group["share"], where="post", label=f"{hue} = {_label(level)}")
+        (line,) = ax.step(group["step"], group["settled"], where="post", label=f"{hue} = {_label(level)}")
+        ax.fill_between(
+            group["step"], group["lo"], group["hi"], step="post", alpha=0.2, color=line.get_color()
+        )
     ax.set_xlabel("step (year)")
     ax.set_ylabel("share of runs in their final equilibrium")
     ax.set_ylim(-0.03, 1.03)

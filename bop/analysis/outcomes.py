@@ -1,11 +1,12 @@
 """Every per-run outcome, defined once; the report, the notebooks and the sensitivity analysis read them here.
 
-An outcome is computed from a run's results row (its summary fields and parameters) and is either a
-share (a yes/no per run, summarised by a proportion) or a mean (a number per run). Where an outcome
-depends on how unfinished runs count, its name says so: `time_to_equilibrium_converged` is defined for
-converged runs only (NaN otherwise), `time_to_equilibrium_censored` counts a run that never converged at
-its horizon (`steps`). The focus measures (one state's fortunes, the Kazakhstan question for any state)
-need the model itself and are computed in the run (`focus_measures`); they arrive as `focus_*` columns.
+An outcome is computed from a run's results row (its summary fields and parameters) and is a *share*
+(a yes/no per run, summarised by a proportion with a Wilson interval), a *mean* (a number per run,
+Student t interval) or a *duration* (a time that unfinished runs only bound from below: the value is the
+time if the event happened, else the run's horizon, with `observed` saying which; summarised by a
+Kaplan-Meier median and survival curve, `bop.analysis.durations`, never by a mean over finished runs).
+The focus measures (one state's fortunes, the Kazakhstan question for any state) need the model itself
+and are computed in the run (`focus_measures`); they arrive as `focus_*` columns.
 """
 
 from __future__ import annotations
@@ -21,24 +22,39 @@ from agents.alliances import UNALIGNED
 from model.equilibrium import TYPES
 from model.params import parse_mix
 
+Column = Callable[[pd.DataFrame], pd.Series]
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """One per-run outcome: a share (0/1 per run) or a mean (a number per run), and how to compute it."""
+    """One per-run outcome: its kind (share, mean or duration), a label, and how to compute it.
+
+    For a duration, `compute` gives the time, or the horizon when the event did not happen, and
+    `observed` whether it happened (the rest are right-censored at their horizon).
+    """
 
     name: str
-    kind: str  # "share" or "mean"
+    kind: str  # "share", "mean" or "duration"
     label: str
-    compute: Callable[[pd.DataFrame], pd.Series]
+    compute: Column
+    observed: Column | None = None
 
 
-def _is(label: str) -> Callable[[pd.DataFrame], pd.Series]:
+def _is(label: str) -> Column:
     """The indicator of runs that ended in equilibrium `label`."""
     return lambda runs: runs["equilibrium"] == label
 
 
 def _converged(runs: pd.DataFrame) -> pd.Series:
     return runs["equilibrium"] != "not_converged"
+
+
+def _hegemony(runs: pd.DataFrame) -> pd.Series:
+    return runs["b_max"] > runs["hegemony_share"]
+
+
+def _single(runs: pd.DataFrame) -> pd.Series:
+    return runs["s_max"] > runs["hegemony_share"]
 
 
 def _essential_survived(runs: pd.DataFrame) -> pd.Series:
@@ -51,34 +67,37 @@ OUTCOMES: dict[str, Outcome] = {
         *(Outcome(f"share_{t}", "share", t.replace("_", " "), _is(t)) for t in TYPES),
         Outcome("converged", "share", "an equilibrium was reached", _converged),
         Outcome(
-            "time_to_equilibrium_converged",
-            "mean",
-            "time to equilibrium (converged runs only)",
-            lambda r: r["converged_at"].where(_converged(r)).astype(float),
-        ),
-        Outcome(
-            "time_to_equilibrium_censored",
-            "mean",
-            "time to equilibrium (unconverged runs at their horizon)",
+            "time_to_equilibrium",
+            "duration",
+            "years to the final equilibrium (unconverged runs censored at the horizon)",
             lambda r: r["converged_at"].where(_converged(r), r["steps"]).astype(float),
+            _converged,
+        ),
+        Outcome("hegemony", "share", "hegemony at the end (a bloc above hegemony_share)", _hegemony),
+        Outcome("hegemony_single", "share", "one state above hegemony_share at the end", _single),
+        Outcome(
+            "hegemony_coalition",
+            "share",
+            "a coalition above hegemony_share at the end, no single state above it",
+            lambda r: _hegemony(r) & ~_single(r),
         ),
         Outcome(
-            "hegemony",
-            "share",
-            "hegemony at the end (b_max > hegemony_share)",
-            lambda r: r["b_max"] > r["hegemony_share"],
-        ),
-        Outcome(
-            "essential_preserved",
-            "share",
-            "as many essential actors at the end as at the start",
-            lambda r: r["essential_alive"] >= r["essential_initial"],
+            "essential_survivors",
+            "mean",
+            "original essential actors alive at the end (Kaplan's quantity)",
+            lambda r: r["essential_survivors"].astype(float),
         ),
         Outcome(
             "essential_survived",
             "share",
             "every original essential actor alive at the end",
             _essential_survived,
+        ),
+        Outcome(
+            "essential_preserved",
+            "share",
+            "as many essential actors at the end as at the start (a riser can mask a loss)",
+            lambda r: r["essential_alive"] >= r["essential_initial"],
         ),
         Outcome(
             "survival",
@@ -93,8 +112,18 @@ STRUCTURES = ("multipolar", "bipolar", "unipolar", "hegemonic")
 
 
 def values(runs: pd.DataFrame, name: str) -> pd.Series:
-    """One outcome per run (the runs should be successful ones), as floats for means, bools for shares."""
+    """One outcome per run (the runs should be successful ones): bools for shares, floats otherwise
+    (for a duration, the time or the horizon)."""
     return OUTCOMES[name].compute(runs)
+
+
+def numeric(runs: pd.DataFrame, name: str) -> pd.Series:
+    """An outcome as one number per run, for paired differences and sensitivity indices: a share as
+    0/1, a mean as it is, a duration as its value censored at the horizon (its mean is the restricted
+    mean time, a standard summary of censored durations); any other name is a numeric summary column."""
+    if name in OUTCOMES:
+        return OUTCOMES[name].compute(runs).astype(float)
+    return runs[name].astype(float)
 
 
 def structure(b_max: float, polarity: int, hegemony_share: float = 0.5) -> str:
@@ -111,11 +140,15 @@ def balancer_share(mix: str) -> float:
 
 
 def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
-    """The successful runs with every outcome in `OUTCOMES` as a column, the end `structure`, and
-    `balancer_share` when the runs have a strategy mix."""
+    """The successful runs with every outcome in `OUTCOMES` as a column (a duration also gets
+    `<name>_observed`), the end `structure`, and `balancer_share` when the runs have a strategy mix."""
     ok = runs[runs["status"] == "ok"].reset_index(drop=True)
-    derived = pd.DataFrame({name: outcome.compute(ok) for name, outcome in OUTCOMES.items()})
-    frame = pd.concat([ok.drop(columns=[c for c in derived if c in ok]), derived], axis=1)
+    derived = {}
+    for name, outcome in OUTCOMES.items():
+        derived[name] = outcome.compute(ok)
+        if outcome.observed is not None:
+            derived[f"{name}_observed"] = outcome.observed(ok)
+    frame = pd.concat([ok.drop(columns=[c for c in derived if c in ok]), pd.DataFrame(derived)], axis=1)
     frame["structure"] = [
         structure(b, p, h)
         for b, p, h in zip(frame["b_max"], frame["polarity"], frame["hegemony_share"], strict=True)

@@ -1,20 +1,27 @@
-"""`bop report`: the main outcomes of a sweep per design point, with 95% intervals, and a figure.
+"""`bop report`: the main outcomes of a sweep per design point, with 95% intervals, a figure, and paired
+comparisons between the levels of one factor.
 
-Shares of runs (equilibrium types, hegemony, essential actors preserved) get Wilson score intervals;
-means (time to equilibrium, wars) get mean ± 1.96 standard errors. Failed runs are counted, not used.
+Shares of runs get Wilson score intervals, means Student t intervals, the time to equilibrium a
+Kaplan-Meier median (unconverged runs are censored, not dropped). `--compare FACTOR` gives paired
+differences between each level of FACTOR and a reference level, replication by replication (the
+runs share their seeds), with t intervals. A sweep that is unfinished or holds failed runs is said so
+in the first line. Failed runs are counted, never used.
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from bop.analysis.durations import duration_columns, kaplan_meier_median
 from bop.analysis.intervals import mean_interval, wilson
-from bop.analysis.outcomes import OUTCOMES
+from bop.analysis.outcomes import OUTCOMES, outcomes
+from bop.analysis.tables import paired_table
 from bop.experiments.results import load_manifest, load_sweep
 from model.equilibrium import TYPES
 from model.params import parse_mix
@@ -22,36 +29,88 @@ from model.params import parse_mix
 # The outcomes the report shows, from `bop.analysis.outcomes` (where each is defined).
 REPORTED = (
     *(f"share_{t}" for t in TYPES),
-    "time_to_equilibrium_converged",
+    "time_to_equilibrium",
     "hegemony",
-    "essential_preserved",
+    "hegemony_single",
+    "hegemony_coalition",
+    "essential_survivors",
+    "essential_survived",
     "wars",
 )
+
+
+def summarise(values: pd.DataFrame, name: str) -> tuple[float, float, float]:
+    """One outcome over a group of successful runs: (estimate, lo, hi) by the outcome's kind."""
+    outcome = OUTCOMES[name]
+    if outcome.kind == "duration":
+        durations, observed = duration_columns(values, name)
+        return kaplan_meier_median(durations, observed)
+    column = outcome.compute(values) if len(values) else pd.Series(dtype=float)
+    if outcome.kind == "share":
+        k, n = int(column.sum()), len(column)
+        return (k / n if n else math.nan, *wilson(k, n))
+    return mean_interval(column.dropna().to_numpy(float))
 
 
 def outcome_table(runs: pd.DataFrame, varied: list[str]) -> pd.DataFrame:
     """One row per design point: its varied parameters, run counts, and each outcome with lo/hi."""
     rows = []
     for point, group in runs.groupby("point", sort=True):
-        row = {"point": point, **{k: group[k].iloc[0] for k in varied}}
+        row: dict[str, Any] = {"point": point, **{k: group[k].iloc[0] for k in varied}}
         ok = group[group["status"] == "ok"]
         row["runs"], row["failed"] = len(group), len(group) - len(ok)
         for name in REPORTED:
-            outcome = OUTCOMES[name]
-            column = outcome.compute(ok) if len(ok) else pd.Series(dtype=float)
-            if outcome.kind == "share":
-                k, n = int(column.sum()), len(column)
-                row[name] = k / n if n else math.nan
-                row[f"{name}_lo"], row[f"{name}_hi"] = wilson(k, n)
-            else:
-                interval = mean_interval(column.dropna().to_numpy(float))
-                row[name], row[f"{name}_lo"], row[f"{name}_hi"] = interval
+            row[name], row[f"{name}_lo"], row[f"{name}_hi"] = summarise(ok, name)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def compare_table(runs: pd.DataFrame, varied: list[str], factor: str, reference: Any = None) -> pd.DataFrame:
+    """Paired differences of every reported outcome between each level of `factor` and `reference`,
+    within each combination of the other varied parameters (time to equilibrium: the difference of
+    the censored values, i.e. of restricted mean times)."""
+    if factor not in varied:
+        raise ValueError(f"--compare: '{factor}' is not varied in this sweep; varied: {', '.join(varied)}")
+    ok = outcomes(runs)
+    others = [k for k in varied if k != factor]
+    if reference is not None:
+        reference = _level(ok[factor], reference)
+    parts = []
+    for name in REPORTED:
+        table = paired_table(ok, factor, name, by=others, reference=reference)
+        table.insert(len(others) + 2, "outcome", name)
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _level(column: pd.Series, text: Any) -> Any:
+    """The level of a factor named by `text` (typed on the command line), or a ValueError listing them."""
+    for level in column.unique():
+        if str(level).lower() == str(text).lower() or (
+            isinstance(level, bool | np.bool_) and str(text).lower() == ("on" if level else "off")
+        ):
+            return level
+    raise ValueError(f"--reference: no level {text!r}; levels: {', '.join(map(str, column.unique()))}")
+
+
+def warnings(manifest: dict[str, Any], runs: pd.DataFrame) -> list[str]:
+    """What a reader must know before trusting the table: an unfinished sweep, failed runs."""
+    found = []
+    total, finished = int(manifest.get("runs", len(runs))), len(runs)
+    if finished < total or manifest.get("status") != "complete":
+        found.append(
+            f"warning: incomplete sweep: {finished} of {total} runs finished (status "
+            f"{manifest.get('status')}); outcomes cover the finished runs only — finish it with "
+            "bop sweep FILE --resume"
+        )
+    failed = int((runs["status"] != "ok").sum()) if "status" in runs else 0
+    if failed:
+        found.append(f"warning: {failed} runs failed and are left out (see their status and error columns)")
+    return found
+
+
 def markdown(table: pd.DataFrame, varied: list[str]) -> str:
-    """The table as Markdown, each outcome as `mean [lo, hi]`."""
+    """The table as Markdown, each outcome as `estimate [lo, hi]`."""
     header = ["point", *varied, "runs", "failed", *REPORTED]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in table.to_dict("records"):  # keeps each column's type (iterrows upcasts ints to float)
@@ -63,12 +122,33 @@ def markdown(table: pd.DataFrame, varied: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compare_markdown(table: pd.DataFrame, factor: str) -> str:
+    """The paired comparison as Markdown: one row per stratum, level and outcome."""
+    keys = [c for c in table.columns if c not in ("n", "diff", "lo", "hi")]
+    lines = ["| " + " | ".join([*keys, "pairs", "difference [95%]"]) + " |", "|" + "---|" * (len(keys) + 2)]
+    for row in table.to_dict("records"):
+        digits = 2 if OUTCOMES[row["outcome"]].kind == "share" else 1
+        cells = [str(row[k]) for k in keys] + [
+            str(row["n"]),
+            _interval(row["diff"], row["lo"], row["hi"], digits),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    note = (
+        f"\nPaired by replication (same seed at every level of {factor}); Student t intervals. "
+        "Shares as 0/1 per run; time to equilibrium as its value censored at the horizon.\n"
+    )
+    return "\n".join(lines) + "\n" + note
+
+
 def _interval(mean: float, lo: float, hi: float, digits: int) -> str:
     if math.isnan(mean):
         return "–"
+    if math.isinf(mean):
+        return "not reached"
     if math.isnan(lo):
         return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+    high = "∞" if math.isinf(hi) else f"{hi:.{digits}f}"
+    return f"{mean:.{digits}f} [{lo:.{digits}f}, {high}]"
 
 
 def figure(table: pd.DataFrame, varied: list[str], title: str) -> Figure:
@@ -86,12 +166,15 @@ def figure(table: pd.DataFrame, varied: list[str], title: str) -> Figure:
     fig.legend(loc="outside lower center", ncol=len(TYPES), fontsize="small")
     for ax, name in zip(
         (axes[0, 1], axes[1, 0], axes[1, 1]),
-        ("hegemony", "essential_preserved", "time_to_equilibrium_converged"),
+        ("hegemony", "essential_survivors", "time_to_equilibrium"),
         strict=True,
     ):
         mean = table[name].to_numpy(float)
-        err = np.abs(np.vstack([mean - table[f"{name}_lo"], table[f"{name}_hi"] - mean]))
-        ax.errorbar(x, mean, yerr=np.nan_to_num(err), fmt="o", capsize=3)
+        lo, hi = table[f"{name}_lo"].to_numpy(float), table[f"{name}_hi"].to_numpy(float)
+        top = np.nanmax(np.where(np.isfinite(hi), hi, mean)) if np.isfinite(mean).any() else 1.0
+        hi = np.where(np.isinf(hi), top, hi)  # an open-ended interval drawn to the top of the panel
+        err = np.abs(np.vstack([mean - lo, hi - mean]))
+        ax.errorbar(x, mean, yerr=np.nan_to_num(err, posinf=0.0), fmt="o", capsize=3)
         ax.set_title(OUTCOMES[name].label, fontsize="medium")
         if OUTCOMES[name].kind == "share":
             ax.set_ylim(-0.03, 1.03)
@@ -101,7 +184,7 @@ def figure(table: pd.DataFrame, varied: list[str], title: str) -> Figure:
     for ax in axes[1]:
         ax.set_xticks(x, labels, fontsize="x-small")
         ax.set_xlabel(" / ".join(varied) or "design point")
-    fig.suptitle(f"{title}: mean and 95% interval per design point")
+    fig.suptitle(f"{title}: estimate and 95% interval per design point (time: Kaplan-Meier median)")
     return fig
 
 
@@ -115,19 +198,33 @@ def _short(name: str, value: object) -> str:
     return "\n".join(f"{rule[:3]} {w:.2g}".replace(" 0.", " .") for rule, w in parse_mix(str(value)).items())
 
 
-def write_report(path: str | Path, out: str | Path | None = None) -> tuple[str, list[Path]]:
-    """Build the report of the sweep in `path`; write report.csv, report.md, report.png to `out`."""
+def write_report(
+    path: str | Path, out: str | Path | None = None, compare: str | None = None, reference: Any = None
+) -> tuple[str, list[Path]]:
+    """Build the report of the sweep in `path`; write report.csv, report.md, report.png (and, with
+    `compare`, compare.csv and compare.md) to `out`. Returns the text to print and the files."""
     manifest = load_manifest(path)
     runs = load_sweep(path)
     if runs.empty:
         raise ValueError(f"{path} has no finished runs yet")
     varied = manifest["experiment"]["varied"]
     table = outcome_table(runs, varied)
+    paired = compare_table(runs, varied, compare, reference) if compare else None
     folder = Path(out) if out is not None else Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    text = markdown(table, varied)
+    notes = warnings(manifest, runs)
+    head = "".join(f"{line}\n" for line in notes)
+    text = head + markdown(table, varied)
     written = [folder / "report.csv", folder / "report.md", folder / "report.png"]
     table.to_csv(written[0], index=False)
-    written[1].write_text(f"# {manifest['experiment']['name']}\n\n{text}")
-    figure(table, varied, manifest["experiment"]["name"]).savefig(written[2], dpi=110)
+    name = manifest["experiment"]["name"]
+    written[1].write_text(
+        f"# {name}\n\n" + "".join(f"**{line}**\n\n" for line in notes) + markdown(table, varied)
+    )
+    figure(table, varied, name).savefig(written[2], dpi=110)
+    if paired is not None and compare is not None:
+        text += "\n" + compare_markdown(paired, compare)
+        written += [folder / "compare.csv", folder / "compare.md"]
+        paired.to_csv(written[3], index=False)
+        written[4].write_text(f"# {name}: paired by {compare}\n\n" + head + compare_markdown(paired, compare))
     return text, written

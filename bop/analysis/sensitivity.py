@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bop.analysis.outcomes import OUTCOMES
+from bop.analysis.outcomes import OUTCOMES, numeric
 from bop.experiments.experiment import Experiment, ExperimentError, parse_experiment, read_toml
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, ParameterError, validate
@@ -27,9 +27,9 @@ from model.scenarios import get_scenario
 
 KEYS = ("method", "n", "levels", "bounds", "outputs")
 METHODS = ("morris", "sobol")
-# Outputs: any outcome of `bop.analysis.outcomes` (shares as 0/1) or any numeric summary field. Time to
-# equilibrium is the censored one: every sample point needs a value.
-DEFAULT_OUTPUTS = ("b_max", "hegemony", "essential_preserved", "time_to_equilibrium_censored", "wars")
+# Outputs: any outcome of `bop.analysis.outcomes` (`numeric`: shares as 0/1, the time to equilibrium at
+# its value censored at the horizon, so every sample point has one) or any numeric summary field.
+DEFAULT_OUTPUTS = ("b_max", "hegemony", "essential_survivors", "time_to_equilibrium", "wars")
 # The columns of `indices`: the index to rank parameters by comes first.
 COLUMNS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("ST", "ST_conf", "S1", "S1_conf")}
 
@@ -103,13 +103,6 @@ def parse_sensitivity(
     return Sensitivity(experiment, method, n, levels, bounds, outputs, sample)
 
 
-def output_values(runs: pd.DataFrame, name: str) -> pd.Series:
-    """One output per successful run: an outcome of `bop.analysis.outcomes` or a numeric summary column."""
-    if name in OUTCOMES:
-        return OUTCOMES[name].compute(runs).astype(float)
-    return runs[name].astype(float)
-
-
 def point_outputs(sens: Sensitivity, runs: pd.DataFrame) -> pd.DataFrame:
     """Each output's mean over replications at each sample point (rows in sample order)."""
     ok = runs[runs["status"] == "ok"]
@@ -119,7 +112,7 @@ def point_outputs(sens: Sensitivity, runs: pd.DataFrame) -> pd.DataFrame:
             f"{len(missing)} sample points have no successful run (first: point {missing[0]}); "
             "indices need every point: finish the sweep with --resume, or look at the failed runs"
         )
-    values = pd.DataFrame({name: output_values(ok, name) for name in sens.outputs})
+    values = pd.DataFrame({name: numeric(ok, name) for name in sens.outputs})
     return values.groupby(ok["point"].to_numpy()).mean().sort_index()
 
 

@@ -1,4 +1,5 @@
-"""Tables of outcomes per group of runs, with 95% intervals (Wilson for shares, normal for means).
+"""Tables of outcomes per group of runs with 95% intervals (Wilson for shares, Student t for means),
+and paired differences between design points that share their seeds.
 
 The notebooks and `bop.analysis.figures` read these; the outcome columns come from `bop.analysis.outcomes`:
 
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from bop.analysis.intervals import mean_interval, wilson
+from bop.analysis.intervals import mean_interval, paired_difference, wilson
+from bop.analysis.outcomes import numeric
 from model.equilibrium import TYPES
 
 
@@ -54,18 +56,55 @@ def type_table(runs: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def convergence_curves(runs: pd.DataFrame, by: str | Sequence[str], steps: int) -> pd.DataFrame:
-    """Per group, the share of runs whose final equilibrium held from step t or earlier, t = 0..steps."""
+def paired_table(
+    runs: pd.DataFrame,
+    factor: str,
+    outcome: str,
+    by: str | Sequence[str] = (),
+    reference: object | None = None,
+) -> pd.DataFrame:
+    """Paired differences of `outcome` between each level of `factor` and its `reference` level
+    (default: the first level), within each group of `by`.
+
+    Runs are paired by replication: replication r has the same seed at every design point (common
+    random numbers), so y(level, r) − y(reference, r) removes the run-to-run noise both share. A share
+    counts as 0/1 and a duration at its censored value (`bop.analysis.outcomes.numeric`). Columns: the
+    `by` keys, `factor`, `reference`, `n` pairs, `diff` and its Student t 95% interval `lo`, `hi`.
+    Every other varied parameter must be in `by` (or fixed), else two runs would share a pair's slot.
+    """
     keys = [by] if isinstance(by, str) else list(by)
-    grid = np.arange(steps + 1)
-    parts = []
-    for key, group in runs.groupby(keys, sort=True):
-        reached = group["converged_at"].where(group["equilibrium"] != "not_converged").astype(float)
-        share = (reached.to_numpy()[None, :] <= grid[:, None]).mean(axis=1)
-        parts.append(
-            pd.DataFrame({**dict(zip(keys, _tuple(key), strict=True)), "step": grid, "share": share})
+    frame = runs.assign(_y=numeric(runs, outcome))
+    levels = list(dict.fromkeys(sorted(frame[factor].unique(), key=_order)))
+    base = levels[0] if reference is None else reference
+    if base not in levels:
+        raise ValueError(f"reference level {base!r} of {factor} is not in the runs; levels: {levels}")
+    slot = [*keys, factor, "replication"]
+    if frame.duplicated(slot).any():
+        raise ValueError(
+            f"several runs share one replication at a level of {factor}: "
+            "add the other varied parameters to `by`"
         )
-    return pd.concat(parts, ignore_index=True)
+    rows = []
+    for key, group in frame.groupby(keys, sort=True) if keys else [((), frame)]:
+        y = group.pivot(index="replication", columns=factor, values="_y")
+        for level in levels:
+            if level == base or level not in y or base not in y:
+                continue
+            diff, lo, hi, n = paired_difference(y[level].to_numpy(float), y[base].to_numpy(float))
+            labels = dict(zip(keys, _tuple(key), strict=True))
+            rows.append(
+                {**labels, factor: level, "reference": base, "n": n, "diff": diff, "lo": lo, "hi": hi}
+            )
+    return pd.DataFrame(rows)
+
+
+def _order(value: object) -> tuple[int, object]:
+    """Sort key that puts numbers in numeric order and anything else after, by its text."""
+    if isinstance(value, (bool, np.bool_)):
+        return (0, int(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return (0, float(value))
+    return (1, str(value))
 
 
 def _tuple(key: object) -> tuple:

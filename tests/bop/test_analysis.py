@@ -1,13 +1,12 @@
 """The notebooks' outcomes, tables and figures (bop/analysis/), on small hand-made runs."""
 
-import math
-
 import pandas as pd
 import pytest
 
+from bop.analysis.durations import km_curves, km_table
 from bop.analysis.figures import curve_plot, interval_plot, panels, phase_diagram, type_plot
 from bop.analysis.outcomes import balancer_share, outcomes, structure
-from bop.analysis.tables import convergence_curves, mean_table, share_table, type_table
+from bop.analysis.tables import mean_table, paired_table, share_table, type_table
 from bop.experiments.results import load_manifest, load_sweep
 from bop.experiments.sweep import ensure_sweep
 
@@ -32,6 +31,7 @@ def hand_runs() -> pd.DataFrame:
             "converged_at": [10, 20, 40, None, 5, 30, None],
             "steps": [50] * 7,
             "b_max": [0.8, 0.3, 0.4, 0.45, 0.2, 1.0, None],
+            "s_max": [0.6, 0.3, 0.2, 0.4, 0.2, 1.0, None],
             "polarity": [1, 2, 3, 2, 4, 1, None],
             "hegemony_share": [0.5] * 7,
             "essential_alive": [2, 3, 3, 4, 5, 1, None],
@@ -62,9 +62,12 @@ def test_outcomes_per_run_by_hand():
         "hegemonic",
     ]
     assert runs["balancer_share"].tolist() == [1.0, 1.0, 1.0, 0.25, 0.25, 0.25]
-    assert math.isnan(runs["time_to_equilibrium_converged"][3])
-    # censored: the run that never converged counts at its horizon, 50 steps; the others as reached
-    assert runs["time_to_equilibrium_censored"].tolist() == [10, 20, 40, 50, 5, 30]
+    # a duration: the run that never converged counts at its horizon, 50 steps, and is censored
+    assert runs["time_to_equilibrium"].tolist() == [10, 20, 40, 50, 5, 30]
+    assert runs["time_to_equilibrium_observed"].tolist() == [True, True, True, False, True, True]
+    # both hegemonic runs have one state above the line (s_max 0.6, and 1.0 for the universal empire)
+    assert runs["hegemony_single"].tolist() == [True, False, False, False, False, True]
+    assert not runs["hegemony_coalition"].any()
 
 
 def test_balancer_share_and_structure():
@@ -92,14 +95,41 @@ def test_share_table_counts_and_wilson_intervals():
 
 
 def test_mean_table_skips_missing_values():
-    table = mean_table(outcomes(hand_runs()), "n_states", "time_to_equilibrium_converged").set_index(
-        "n_states"
+    runs = outcomes(hand_runs())
+    runs.loc[0, "wars"] = None
+    table = mean_table(runs, "n_states", "wars").set_index("n_states")
+    # n=5: wars 0, 2 (run 0 missing): mean 1, sd 1.41421, t(0.975, 1) = 12.7062, half 12.7062
+    assert table.loc[5, "n"] == 2 and table.loc[5, "mean"] == 1.0
+    assert table.loc[5, "hi"] == pytest.approx(13.7062, abs=1e-4)
+
+
+def test_kaplan_meier_table_and_curves_by_hand():
+    runs = outcomes(hand_runs())
+    table = km_table(runs, "n_states").set_index("n_states")
+    # n=5 settled at 10, 20, 40: S = 2/3, 1/3 (at 20): median 20. n=10: 5 and 30 settled, one censored
+    # at 50: S = 2/3, 1/3 (at 30): median 30.
+    assert (table.loc[5, "events"], table.loc[5, "median"]) == (3, 20.0)
+    assert (table.loc[10, "events"], table.loc[10, "median"]) == (2, 30.0)
+    curves = km_curves(runs, "n_states", steps=50).set_index(["n_states", "step"])
+    assert curves.loc[(5, 9), "settled"] == 0.0 and curves.loc[(5, 10), "settled"] == pytest.approx(1 / 3)
+    assert curves.loc[(5, 39), "settled"] == pytest.approx(2 / 3) and curves.loc[(5, 40), "settled"] == 1.0
+    assert curves.loc[(10, 50), "settled"] == pytest.approx(2 / 3)  # the censored run never settles
+    assert (curves["lo"] <= curves["settled"] + 1e-12).all() and (
+        curves["settled"] <= curves["hi"] + 1e-12
+    ).all()
+
+
+def test_paired_table_pairs_runs_by_replication():
+    # level True minus the reference False, replication by replication: d = 2, 1, 0, 3 (see
+    # test_paired_difference_by_hand): 1.5 [-0.554, 3.554]
+    runs = pd.DataFrame(
+        {"war": [False] * 4 + [True] * 4, "replication": [0, 1, 2, 3] * 2, "wars": [1, 4, 4, 3, 3, 5, 4, 6]}
     )
-    # n=5: 10, 20, 40: mean 23.33, sd 15.275, half 1.96·15.275/sqrt(3) = 17.285
-    assert table.loc[5, "mean"] == pytest.approx(23.333, abs=1e-3)
-    assert table.loc[5, "hi"] == pytest.approx(40.619, abs=1e-3)
-    # n=10: the not-converged run has no time: 5 and 30 only
-    assert table.loc[10, "n"] == 2 and table.loc[10, "mean"] == 17.5
+    row = paired_table(runs, "war", "wars").iloc[0]
+    assert (row["war"], row["reference"], row["n"]) == (True, False, 4)
+    assert (row["diff"], row["lo"], row["hi"]) == pytest.approx((1.5, -0.554260, 3.554260), abs=1e-6)
+    with pytest.raises(ValueError, match="add the other varied parameters"):
+        paired_table(pd.concat([runs, runs]), "war", "wars")
 
 
 def test_type_table_shares_sum_to_one_per_group():
@@ -107,15 +137,6 @@ def test_type_table_shares_sum_to_one_per_group():
     assert table.groupby("n_states")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
     five = table[table["n_states"] == 5].set_index("equilibrium")["share"]
     assert five["static"] == pytest.approx(2 / 3) and five["hegemony"] == pytest.approx(1 / 3)
-
-
-def test_convergence_curves_by_hand():
-    curves = convergence_curves(outcomes(hand_runs()), "n_states", steps=40).set_index(["n_states", "step"])
-    # n=5 converged at 10, 20, 40: 0 before 10, 1/3 from 10, 2/3 from 20, all from 40
-    assert curves.loc[(5, 9), "share"] == 0.0 and curves.loc[(5, 10), "share"] == pytest.approx(1 / 3)
-    assert curves.loc[(5, 39), "share"] == pytest.approx(2 / 3) and curves.loc[(5, 40), "share"] == 1.0
-    # n=10: 5 and 30 converged, one never: at most 2/3
-    assert curves.loc[(10, 40), "share"] == pytest.approx(2 / 3)
 
 
 def test_figures_show_the_tables_values():
@@ -128,7 +149,7 @@ def test_figures_show_the_tables_values():
     line = fig.axes[0].lines[0]
     assert line.get_xdata().tolist() == [5, 10] and line.get_ydata().tolist() == pytest.approx([1 / 3, 1 / 3])
     fig, axes = panels(2)
-    curve_plot(convergence_curves(runs, "n_states", steps=40), "n_states", ax=axes[1])
+    curve_plot(km_curves(runs, "n_states", steps=40), "n_states", ax=axes[1])
     assert fig.axes[1].lines[0].get_ydata()[-1] == 1.0  # n=5: all three settled by step 40
     fig = type_plot(runs, "n_states")
     heights = [p.get_height() for p in fig.axes[0].patches]
