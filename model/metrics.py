@@ -30,16 +30,30 @@ def hhi(share: np.ndarray) -> float:
 
 
 def n_eff(share: np.ndarray) -> float:
-    """Effective number of poles, 1 / HHI."""
+    """Effective number of poles, 1 / HHI: over states given state shares, over blocs given bloc shares."""
     return 1.0 / hhi(share)
 
 
-def con(share: np.ndarray) -> float:
-    """Ray-Singer concentration sqrt((HHI - 1/N) / (1 - 1/N)); 1 when a single state is left."""
-    n = len(share)
+def con(share: np.ndarray, n: int | None = None) -> float:
+    """Ray-Singer concentration sqrt((HHI - 1/N) / (1 - 1/N)) with N = len(share), or with the `n`
+    given (the initial number of states, so that losing states reads as concentration); 1 when
+    N <= 1."""
+    n = len(share) if n is None else n
     if n <= 1:
         return 1.0
     return float(np.sqrt(max(hhi(share) - 1.0 / n, 0.0) / (1.0 - 1.0 / n)))
+
+
+def hegemony(share: np.ndarray, bloc_share: np.ndarray, line: float) -> tuple[bool, bool]:
+    """(single, coalition): one state holds more than `line` of all power; or a bloc does while no
+    single state does (a coalition hegemony). At most one is true."""
+    single = bool(share.max() > line)
+    return single, not single and bool(bloc_share.max() > line)
+
+
+def mean_of_time_means(total: np.ndarray, steps_alive: np.ndarray) -> float:
+    """Mean over states of each state's time-mean (its `total` over the `steps_alive` it lived)."""
+    return float(np.mean(total / steps_alive))
 
 
 def polarity(bloc_share: np.ndarray, threshold: float) -> int:

@@ -26,7 +26,11 @@ MEASURES = (
     "b_max",
     "hhi",
     "n_eff",
+    "n_eff_blocs",
     "con",
+    "con_initial",
+    "hegemony_single",
+    "hegemony_coalition",
     "polarity",
     "churn",
     "states_alive",
@@ -36,7 +40,9 @@ MEASURES = (
     "wars",
     "war_power",
     "eliminated",
+    "felt_threat",
     "equilibrium",
+    "equilibrium_since",
 )
 
 
@@ -89,7 +95,8 @@ class BalanceOfPowerModel(mesa.Model):
         self.tracker = ConvergenceTracker(
             p["convergence_window"],
             hegemony_share=p["hegemony_share"],
-            static_tolerance=p["static_tolerance"],
+            trend_tolerance=p["trend_tolerance"],
+            trend_alpha=p["trend_alpha"],
             dynamic_band=p["dynamic_band"],
         )
         self.wars_total = 0
@@ -102,6 +109,11 @@ class BalanceOfPowerModel(mesa.Model):
         )
         # Per-state history as arrays: DataCollector's agent reporters cost ~1 ms a step at N=200.
         self.state_history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.felt_threat_history: list[np.ndarray] = []  # each state's felt threat, per step
+        self.felt_threat_now = np.zeros(self.n)  # each state's felt threat at the last measure
+        # each state's felt threat summed over the steps it was alive, and those steps (for `security`)
+        self.felt_threat_total = np.zeros(self.n)
+        self.steps_alive = np.zeros(self.n, dtype=np.int64)
         self.measure()
         self.states_initial = self.n
         self.essential_initial = self.metrics["essential_alive"]
@@ -211,12 +223,27 @@ class BalanceOfPowerModel(mesa.Model):
             invariants.check(self)
 
     # --- measures -----------------------------------------------------------------------------
+    def felt_threat(self) -> np.ndarray:
+        """Each state's greatest felt threat now: the situation's `tau` (docs/ODD.md §7.2, §7.7), 0 for
+        the dead. Read through `perceive`, so a change to what a state feels changes this measure too."""
+        felt = np.zeros(self.n)
+        rows = np.flatnonzero(self.alive)
+        felt[rows] = self.perceive(rows).tau
+        return felt
+
     def measure(self) -> None:
         """Compute this step's measures (docs/ODD.md §7.7) and update the convergence tracker."""
         p = self.params
         membership = self.alignments.membership
         share = metrics.shares(self.power[self.alive])
+        share_all = np.zeros(self.n)  # every state's share, 0 for the dead (for the tracker)
+        share_all[self.alive] = share
         blocs = metrics.bloc_shares(share, membership[self.alive])
+        single, coalition = metrics.hegemony(share, blocs, p["hegemony_share"])
+        felt = self.felt_threat()
+        self.felt_threat_total += felt
+        self.steps_alive += self.alive
+        self.felt_threat_now = felt
         events = len(self.alignments.events) - self._events_seen
         self._events_seen = len(self.alignments.events)
         values: dict[str, Any] = {
@@ -224,7 +251,11 @@ class BalanceOfPowerModel(mesa.Model):
             "b_max": float(blocs.max()),
             "hhi": metrics.hhi(share),
             "n_eff": metrics.n_eff(share),
+            "n_eff_blocs": metrics.n_eff(blocs),
             "con": metrics.con(share),
+            "con_initial": metrics.con(share, self.n),
+            "hegemony_single": single,
+            "hegemony_coalition": coalition,
             "polarity": metrics.polarity(blocs, p["polarity_threshold"]),
             # memberships change only through events, so a quiet step has no churn
             "churn": metrics.churn(self._last_membership, membership) if events else 0.0,
@@ -235,17 +266,20 @@ class BalanceOfPowerModel(mesa.Model):
             "wars": self.war_year.wars,
             "war_power": self.war_year.war_power,
             "eliminated": self.war_year.eliminated,
+            "felt_threat": float(felt[self.alive].mean()),
         }
         self._last_membership = membership.copy()
         values["equilibrium"] = self.tracker.update(
             self.steps,
             values["con"],
             values["b_max"],
+            share_all,
             events,
             values["wars"],
             values["states_alive"],
-            values["essential_alive"],
         )
+        # its onset; -1 while not converged (model_frame shows null), so every measure is a number
+        values["equilibrium_since"] = -1 if self.tracker.reached_at is None else self.tracker.reached_at
         self.metrics = values
 
     def collect(self) -> None:
@@ -255,10 +289,12 @@ class BalanceOfPowerModel(mesa.Model):
             self.state_history.append(
                 (self.power.copy(), self.alignments.membership.copy(), self.alive.copy())
             )
+            self.felt_threat_history.append(self.felt_threat_now)
 
     # --- results ------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
-        """The run's outcome: equilibrium type, when reached, and the final measures."""
+        """The run's outcome: the equilibrium known at the last step and its onset (`converged_at`, the
+        first step of its first window; docs/ODD.md §7.8), the final measures, and `security`."""
         m = self.metrics
         empire_at = self.tracker.reached_at if self.tracker.label == "universal_empire" else None
         return {
@@ -277,8 +313,14 @@ class BalanceOfPowerModel(mesa.Model):
             "b_max": m["b_max"],
             "hhi": m["hhi"],
             "n_eff": m["n_eff"],
+            "n_eff_blocs": m["n_eff_blocs"],
             "con": m["con"],
+            "con_initial": m["con_initial"],
+            "hegemony_single": m["hegemony_single"],
+            "hegemony_coalition": m["hegemony_coalition"],
             "polarity": m["polarity"],
+            # mean over the initial states of each one's time-mean felt threat, over the steps it lived
+            "security": metrics.mean_of_time_means(self.felt_threat_total, self.steps_alive),
             "wars": self.wars_total,
             "eliminated": self.states_initial - m["states_alive"],
             "universal_empire_at": empire_at,
@@ -286,13 +328,15 @@ class BalanceOfPowerModel(mesa.Model):
         }
 
     def model_frame(self) -> pd.DataFrame:
-        """Per-step measures, one row per step (step 0 is the initial world)."""
+        """Per-step measures, one row per step (step 0 is the initial world); `equilibrium` is the label
+        known at that step and `equilibrium_since` its onset (docs/ODD.md §7.8)."""
         frame = self.datacollector.get_model_vars_dataframe()
         frame.insert(0, "step", np.arange(len(frame)))
+        frame["equilibrium_since"] = frame["equilibrium_since"].astype("Int64").replace(-1, pd.NA)
         return frame.reset_index(drop=True)
 
     def states_frame(self) -> pd.DataFrame:
-        """Per-step, per-state power, share, alliance (-1 when unaligned) and alive flag."""
+        """Per-step, per-state power, share, alliance (-1 when unaligned), alive flag and felt threat."""
         if not self.state_history:
             raise ValueError("states were not recorded: run with record_states=true")
         power, alliance, alive = (np.stack(a) for a in zip(*self.state_history, strict=True))
@@ -306,6 +350,7 @@ class BalanceOfPowerModel(mesa.Model):
                 "share": share.ravel(),
                 "alliance": alliance.ravel(),
                 "alive": alive.ravel(),
+                "felt_threat": np.stack(self.felt_threat_history).ravel(),
             }
         )
 

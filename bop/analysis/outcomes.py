@@ -3,7 +3,7 @@
 An outcome is computed from a run's results row (its summary fields and parameters) and is a *share*
 (a yes/no per run, summarised by a proportion with a Wilson interval), a *mean* (a number per run,
 Student t interval) or a *duration* (a time that unfinished runs only bound from below: the value is the
-time if the event happened, else the run's horizon, with `observed` saying which; summarised by a
+time if the event happened, else the time at which the run is censored, with `observed` saying which; summarised by a
 Kaplan-Meier median and survival curve, `bop.analysis.durations`, never by a mean over finished runs).
 The focus measures (one state's fortunes, the Kazakhstan question for any state) need the model itself
 and are computed in the run (`focus_measures`); they arrive as `focus_*` columns.
@@ -49,6 +49,12 @@ def _converged(runs: pd.DataFrame) -> pd.Series:
     return runs["equilibrium"] != "not_converged"
 
 
+def _censored_at(runs: pd.DataFrame) -> pd.Series:
+    """When an unconverged run is censored: a label is confirmed only after two windows, so a run
+    without one at step T can still have settled from T − 2W + 1 on (docs/ODD.md §7.8)."""
+    return (runs["steps"] - 2 * runs["convergence_window"] + 1).clip(lower=0)
+
+
 def _hegemony(runs: pd.DataFrame) -> pd.Series:
     return runs["b_max"] > runs["hegemony_share"]
 
@@ -69,8 +75,8 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome(
             "time_to_equilibrium",
             "duration",
-            "years to the final equilibrium (unconverged runs censored at the horizon)",
-            lambda r: r["converged_at"].where(_converged(r), r["steps"]).astype(float),
+            "years to the final equilibrium (unconverged runs censored)",
+            lambda r: r["converged_at"].where(_converged(r), _censored_at(r)).astype(float),
             _converged,
         ),
         Outcome("hegemony", "share", "hegemony at the end (a bloc above hegemony_share)", _hegemony),

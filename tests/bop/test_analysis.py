@@ -30,6 +30,7 @@ def hand_runs() -> pd.DataFrame:
             ],
             "converged_at": [10, 20, 40, None, 5, 30, None],
             "steps": [50] * 7,
+            "convergence_window": [10] * 7,
             "b_max": [0.8, 0.3, 0.4, 0.45, 0.2, 1.0, None],
             "s_max": [0.6, 0.3, 0.2, 0.4, 0.2, 1.0, None],
             "polarity": [1, 2, 3, 2, 4, 1, None],
@@ -62,8 +63,9 @@ def test_outcomes_per_run_by_hand():
         "hegemonic",
     ]
     assert runs["balancer_share"].tolist() == [1.0, 1.0, 1.0, 0.25, 0.25, 0.25]
-    # a duration: the run that never converged counts at its horizon, 50 steps, and is censored
-    assert runs["time_to_equilibrium"].tolist() == [10, 20, 40, 50, 5, 30]
+    # a duration: the run that never converged is censored where an onset could still be confirmed,
+    # 50 - 2·10 + 1 = 31 (a label needs two windows of 10 steps)
+    assert runs["time_to_equilibrium"].tolist() == [10, 20, 40, 31, 5, 30]
     assert runs["time_to_equilibrium_observed"].tolist() == [True, True, True, False, True, True]
     # both hegemonic runs have one state above the line (s_max 0.6, and 1.0 for the universal empire)
     assert runs["hegemony_single"].tolist() == [True, False, False, False, False, True]
@@ -107,7 +109,7 @@ def test_kaplan_meier_table_and_curves_by_hand():
     runs = outcomes(hand_runs())
     table = km_table(runs, "n_states").set_index("n_states")
     # n=5 settled at 10, 20, 40: S = 2/3, 1/3 (at 20): median 20. n=10: 5 and 30 settled, one censored
-    # at 50: S = 2/3, 1/3 (at 30): median 30.
+    # at 31: S = 2/3, 1/3 (at 30): median 30.
     assert (table.loc[5, "events"], table.loc[5, "median"]) == (3, 20.0)
     assert (table.loc[10, "events"], table.loc[10, "median"]) == (2, 30.0)
     curves = km_curves(runs, "n_states", steps=50).set_index(["n_states", "step"])

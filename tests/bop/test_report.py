@@ -67,6 +67,7 @@ def hand_runs() -> pd.DataFrame:
             "equilibrium": ["static", "static", "static", "hegemony", None, "not_converged", "not_converged"],
             "converged_at": [10, 20, 30, 40, None, None, None],
             "steps": [50] * 7,
+            "convergence_window": [10] * 7,
             "b_max": [0.3, 0.4, 0.45, 0.7, None, 0.2, 0.6],
             "s_max": [0.3, 0.35, 0.4, 0.6, None, 0.2, 0.4],
             "hegemony_share": [0.5] * 7,

@@ -99,7 +99,7 @@ def test_agents_read_the_model_arrays():
         ({"nonsense": 1}, "nonsense", "known parameters"),
         ({"threat_entry": 0.1, "threat_exit": 0.2}, "threat_exit", "at most threat_entry"),
         ({"hedge_threshold": 0.1}, "hedge_threshold", "at least threat_exit"),
-        ({"convergence_window": 1}, "convergence_window", "2 to"),
+        ({"convergence_window": 2}, "convergence_window", "3 to"),  # a slope needs 3 points
     ],
 )
 def test_bad_parameters_name_the_parameter_and_what_is_allowed(params, named, allowed):

@@ -35,7 +35,7 @@ valid_params = st.fixed_dictionaries(
     | {
         "strategy_mix": mixes,
         "n_states": st.integers(2, 60),
-        "convergence_window": st.integers(2, 50),
+        "convergence_window": st.integers(3, 50),  # a slope and its error need 3 points
     }
 ).filter(lambda p: p["threat_exit"] <= min(p["threat_entry"], p["hedge_threshold"]))
 
