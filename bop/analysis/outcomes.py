@@ -3,8 +3,9 @@
 An outcome is computed from a run's results row (its summary fields and parameters) and is a *share*
 (a yes/no per run, summarised by a proportion with a Wilson interval), a *mean* (a number per run,
 Student t interval) or a *duration* (a time that unfinished runs only bound from below: the value is the
-time if the event happened, else the time at which the run is censored, with `observed` saying which; summarised by a
-Kaplan-Meier median and survival curve, `bop.analysis.durations`, never by a mean over finished runs).
+time if the event happened, else the time at which the run is censored, with `observed` saying which;
+summarised by a Kaplan-Meier median and survival curve, `bop.analysis.durations`, never by a mean over
+finished runs).
 The focus measures (one state's fortunes, the Kazakhstan question for any state) need the model itself
 and are computed in the run (`focus_measures`); they arrive as `focus_*` columns.
 """
