@@ -145,7 +145,7 @@ class BalanceOfPowerModel(mesa.Model):
             self.running = False
 
     def grow(self) -> None:
-        """Arm, then grow (ODD §7.1, §7.2): effort moves toward the target the felt threat sets;
+        """Arm, then grow (ODD §7.1): effort moves toward the target the felt threat sets;
         log economy grows by the process (fixed rate, or OU with one shock per state), less
         arming_cost · effort; power = economy · (1 + effort). Only ratios of power matter, so when
         the total drifts far from 1 everything is rescaled by one common factor."""
@@ -174,7 +174,7 @@ class BalanceOfPowerModel(mesa.Model):
                 values /= total
 
     def _arming_target(self) -> np.ndarray:
-        """Each living state's target effort a* from its felt threat and burden share (ODD §7.2),
+        """Each living state's target effort a* from its felt threat and burden share (ODD §7.1),
         on the situation as it stands: this year's memberships, the threat last perceived."""
         rows = np.flatnonzero(self.alive)
         situation = self.perceive(rows)

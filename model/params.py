@@ -130,7 +130,7 @@ PARAMS: dict[str, Param] = {
             "balance:0.5,bandwagon:0.2,buckpass:0.2,hedge:0.1",
             "Shares of each rule in the population, e.g. 'balance:0.7,bandwagon:0.3'.",
         ),
-        # growth of power and internal balancing (docs/ODD.md §7.1, §7.2; defaults of growth_reversion
+        # growth of power and internal balancing (docs/ODD.md §7.1; defaults of growth_reversion
         # and growth_volatility: `bop calibrate`, NMC 1816-2016, checked by tests/test_calibration.py)
         Param(
             "growth_process",

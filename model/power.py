@@ -1,4 +1,4 @@
-"""Growth of power and internal balancing as pure functions on numpy arrays (docs/ODD.md §7.1, §7.2).
+"""Growth of power and internal balancing as pure functions on numpy arrays (docs/ODD.md §7.1).
 
 Each state has an economic base `e_i` and a military effort `a_i ≥ 0`; its power, the capability that
 threat, war and every measure read, is `p_i = e_i · (1 + a_i)`. The economy follows the growth process:
@@ -73,34 +73,36 @@ def stationary_sd(reversion: float, volatility: float, n: int) -> float:
     return float(np.sqrt(volatility**2 * (1 - 1 / n) / (reversion * (2 - reversion))))
 
 
-def autocorrelation(reversion: float, lag: int | np.ndarray) -> np.ndarray | float:
+def autocorrelation(reversion: float, lag: int | np.ndarray) -> np.ndarray:
     """Correlation of relative log power `lag` years apart, φ^k with φ = 1 − κ (ODD §7.1)."""
-    return (1 - reversion) ** np.asarray(lag, dtype=float)
+    return np.asarray((1 - reversion) ** np.asarray(lag, dtype=float))
 
 
-def change_sd(reversion: float, volatility: float, n: int, lag: int | np.ndarray) -> np.ndarray | float:
+def change_sd(reversion: float, volatility: float, n: int, lag: int | np.ndarray) -> np.ndarray:
     """Stationary sd of the `lag`-year change of relative log power: sqrt(2 Var y (1 − φ^k)); with
     κ = 0 (a random walk) σ sqrt(k (1 − 1/n))."""
-    lag = np.asarray(lag, dtype=float)
+    k = np.asarray(lag, dtype=float)
     if reversion <= 0:
-        return volatility * np.sqrt(lag * (1 - 1 / n))
-    return stationary_sd(reversion, volatility, n) * np.sqrt(2 * (1 - autocorrelation(reversion, lag)))
+        return np.asarray(volatility * np.sqrt(k * (1 - 1 / n)))
+    return np.asarray(
+        stationary_sd(reversion, volatility, n) * np.sqrt(2 * (1 - autocorrelation(reversion, k)))
+    )
 
 
-def change_correlation(reversion: float, lag: int | np.ndarray) -> np.ndarray | float:
+def change_correlation(reversion: float, lag: int | np.ndarray) -> np.ndarray:
     """Stationary correlation of a state's `lag`-year change with its next `lag`-year change:
     −(1 − φ^k)/2 (ODD §7.1)."""
     return -(1 - autocorrelation(reversion, lag)) / 2
 
 
-def catch_up(reversion: float, lag: int | np.ndarray) -> np.ndarray | float:
+def catch_up(reversion: float, lag: int | np.ndarray) -> np.ndarray:
     """Stationary slope of the `lag`-year change of relative log power on its level: −(1 − φ^k)."""
     return -(1 - autocorrelation(reversion, lag))
 
 
 # --- internal balancing --------------------------------------------------------------------------
 def felt_threat(situation: Situation) -> np.ndarray:
-    """The threat that drives arming: each deciding state's main threat τ_i (ODD §7.2). Arming reads
+    """The threat that drives arming: each deciding state's main threat τ_i (ODD §7.1). Arming reads
     threat through this one function, so a change to what a state feels changes what it arms."""
     return situation.tau
 
@@ -123,7 +125,7 @@ def burden_share(economy: np.ndarray, alliance: np.ndarray, main: np.ndarray) ->
 
 
 def arming_target(threat: np.ndarray, share: np.ndarray, arming_max: float) -> np.ndarray:
-    """The effort a state wants: a*_i = a_max · min(τ_i, 1) · w_i (ODD §7.2)."""
+    """The effort a state wants: a*_i = a_max · min(τ_i, 1) · w_i (ODD §7.1)."""
     return arming_max * np.clip(threat, 0.0, 1.0) * share
 
 
