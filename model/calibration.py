@@ -9,9 +9,9 @@ relative to that year's top-K mean, the process predicts
     D_k = E (y_{t+k} − y_t)²  = 2 V (1 − (1 − κ)^k),   k = 10, 20, 50,
 and (κ, σ) minimise Σ (log model − log data)² over these four moments (σ² in closed form given κ).
 Intervals: a parametric bootstrap (closed K-state worlds of the data's length simulated from the
-estimate, re-estimated); a bootstrap over states (clusters) is reported beside it as a check on
-misspecification. Real scenarios call `hindcast`, which fits the same estimator on the years before
-their start year only.
+estimate, re-estimated; Efron's bias-corrected percentiles); a bootstrap over states (clusters) is
+reported beside it as a check on misspecification. Real scenarios call `hindcast`, which fits the
+same estimator on the years before their start year only.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, stats
 
 from model import power
 
@@ -270,32 +270,19 @@ def calibrate_panel(
     panel: Panel, label: str = "cinc", replicates: int = REPLICATES, seed: int = 0, curves: bool = False
 ) -> Calibration:
     """Estimate (κ, σ) on any panel, with both bootstraps, and simulate the fitted model's moments."""
-    top_k = panel.top_k
-    years = len(panel.years)
-    horizons = usable_horizons(years)
+    top_k, years = panel.top_k, len(panel.years)
     rng = np.random.default_rng(seed)
-    reversion, volatility = estimate(panel)
-
-    sums = state_sums(panel, horizons)
-    keep = sums["n"] > 0
-    sums = {k: v[keep] for k, v in sums.items()}
-    states = int(keep.sum())
-    counts = rng.multinomial(states, np.full(states, 1 / states), size=replicates).astype(float)
-    boot = totals(sums, counts)
-    cluster = np.array([fit(m, top_k, horizons) for m in estimator_moments(boot, horizons)])
-    data = {k: float(v[0]) for k, v in reported_moments(totals(sums, None)).items()} | concentration(panel)
-    data_intervals = {k: _pct(v) for k, v in reported_moments(boot).items()}
-
-    sims = simulated_panels(reversion, volatility, top_k, years, replicates, rng)
-    rows, refits = [], []
+    estimates = reversion, volatility = estimate(panel)
+    cluster, boot = state_bootstrap(panel, replicates, rng)
+    data = {k: float(v[0]) for k, v in reported_moments(totals(state_sums(panel), None)).items()}
+    data |= concentration(panel)
+    refit, sims = parametric_bootstrap(reversion, volatility, top_k, years, replicates, rng)
+    rows = []
     for path in sims:
         sim = Panel(panel.years, np.arange(top_k), path, top_k)
-        t = totals(state_sums(sim, horizons), None)
-        refits.append(fit(estimator_moments(t, horizons)[0], top_k, horizons))
+        t = totals(state_sums(sim), None)
         rows.append({k: float(v[0]) for k, v in reported_moments(t).items()} | concentration(sim))
-    refit = np.array(refits)
-    model = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
-    ranges = {k: _pct(np.array([r[k] for r in rows])) for k in rows[0]}
+    names = ("growth_reversion", "growth_volatility")
     return Calibration(
         first=int(panel.years[0]),
         last=int(panel.years[-1]),
@@ -305,15 +292,52 @@ def calibrate_panel(
         seed=seed,
         reversion=reversion,
         volatility=volatility,
-        intervals={"growth_reversion": _pct(refit[:, 0]), "growth_volatility": _pct(refit[:, 1])},
-        cluster_intervals={"growth_reversion": _pct(cluster[:, 0]), "growth_volatility": _pct(cluster[:, 1])},
+        intervals={
+            n: bias_corrected(v, refit[:, j]) for j, (n, v) in enumerate(zip(names, estimates, strict=True))
+        },
+        cluster_intervals={n: _pct(cluster[:, j]) for j, n in enumerate(names)},
         data=data,
-        data_intervals=data_intervals,
-        model=model,
-        model_ranges=ranges,
+        data_intervals={k: _pct(v) for k, v in reported_moments(boot).items()},
+        model={k: float(np.mean([r[k] for r in rows])) for k in rows[0]},
+        model_ranges={k: _pct(np.array([r[k] for r in rows])) for k in rows[0]},
         shrinkage=shrinkage_factor(panel),
         curves=moment_curves(panel, sims) if curves else {},
     )
+
+
+def state_bootstrap(
+    panel: Panel, replicates: int, rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(replicates, 2) estimates on the panel's states resampled with replacement (a state's whole
+    history is the unit), and the resampled sums behind them (for the data moments' intervals)."""
+    horizons = usable_horizons(len(panel.years))
+    sums = state_sums(panel)
+    keep = sums["n"] > 0
+    states = int(keep.sum())
+    counts = rng.multinomial(states, np.full(states, 1 / states), size=replicates).astype(float)
+    boot = totals({k: v[keep] for k, v in sums.items()}, counts)
+    fits = np.array([fit(m, panel.top_k, horizons) for m in estimator_moments(boot, horizons)])
+    return fits, boot
+
+
+def parametric_bootstrap(
+    reversion: float, volatility: float, top_k: int, years: int, replicates: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """(replicates, 2) re-estimates on closed worlds simulated from the estimate, and their paths."""
+    sims = simulated_panels(reversion, volatility, top_k, years, replicates, rng)
+    refits = np.array([estimate(Panel(np.arange(years), np.arange(top_k), path, top_k)) for path in sims])
+    return refits, sims
+
+
+def bias_corrected(value: float, replicates: np.ndarray) -> tuple[float, float]:
+    """Efron's (1981) bias-corrected percentile 95 % interval: the percentiles Φ(2 z0 ± 1.96), with
+    z0 = Φ⁻¹(share of replicates below the estimate), correct for the estimator's bias."""
+    below = np.clip(
+        np.mean(replicates < value), 1 / (len(replicates) + 1), len(replicates) / (len(replicates) + 1)
+    )
+    z0 = stats.norm.ppf(below)
+    lo, hi = stats.norm.cdf(2 * z0 + np.array([-1.959964, 1.959964]))
+    return float(np.percentile(replicates, 100 * lo)), float(np.percentile(replicates, 100 * hi))
 
 
 def _pct(values: np.ndarray) -> tuple[float, float]:
@@ -366,7 +390,7 @@ def format_report(cal: Calibration) -> str:
         lines.append(f"{name:<20}{value:>10.4f}{cal.defaults[name]:>10}   {interval}")
     lines += [
         f"{'drift shrinkage B':<20}{cal.shrinkage:>10.3f}   (real scenarios: slope of the next "
-        f"{TREND_YEARS}-year share growth on the last {TREND_YEARS} years')",
+        f"{TREND_YEARS}-year share growth on the last {TREND_YEARS} years)",
         "",
         f"{'moment':<40}{'data':>8}  {'95% (states)':<18}{'model':>8}  {'95% of worlds':<18} reproduced",
     ]

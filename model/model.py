@@ -126,7 +126,7 @@ class BalanceOfPowerModel(mesa.Model):
 
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
-        """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
+        """Arm and grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
         self.power_at_start = self.power.copy()
         self.economy_at_start = self.economy.copy()
         self.grow()
