@@ -127,6 +127,22 @@ def scenarios() -> None:
     click.echo("A path to a scenario file (.toml) works too: bop run --scenario my-world.toml")
 
 
+@cli.command()
+@click.option("--from", "first", default=1816, show_default=True, type=click.IntRange(1816, 2016))
+@click.option("--to", "last", default=2016, show_default=True, type=click.IntRange(1816, 2016))
+@click.option("--top", default=8, show_default=True, type=click.IntRange(2, 50), help="States a year.")
+@click.option("--replicates", default=500, show_default=True, type=click.IntRange(min=10))
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+def calibrate(first: int, last: int, top: int, replicates: int, seed: int) -> None:
+    """Estimate the growth process from the NMC data; print it beside the data's moments."""
+    from model.scenarios import calibration
+
+    if last - first + 1 < calibration.MIN_YEARS:
+        raise click.BadParameter(f"needs at least {calibration.MIN_YEARS} years", param_hint="'--from/--to'")
+    fitted = calibration.calibrate(first, last, top, replicates=replicates, seed=seed)
+    click.echo(calibration.format_report(fitted))
+
+
 # Options shared by the commands that run sweeps (sweep, sensitivity).
 workers_option = click.option(
     "--workers",

@@ -2,10 +2,12 @@
 
 Depends on `agents` (the states); nothing here depends on `bop`. Modules, bottom-up:
 - `params`: the one parameter table (names, types, defaults, ranges, meanings), validation;
-- `threat`, `war`: pure formulas of threat (docs/ODD.md §7.2) and of crises and wars (§7.6);
+- `power`: the growth processes and internal balancing (arming), pure formulas (docs/ODD.md §7.1);
+- `threat`, `war`: pure formulas of threat (§7.2) and of crises and wars (§7.6);
 - `metrics`, `equilibrium`: the per-step measures (§7.7) and the convergence detector (§7.8);
 - `invariants`: what must hold after every step;
-- `scenarios/`: the worlds a run can start from (random, COW data, scenario files);
+- `scenarios/`: the worlds a run can start from (random, COW data, scenario files), and the calibration
+  of the growth process on the COW record that real scenarios' hindcasts use;
 - `conflict`: the yearly war phase (§7.6);
 - `model`: `BalanceOfPowerModel`, one step = one year (§3).
 """

@@ -68,6 +68,7 @@ def check(model: BalanceOfPowerModel) -> None:
         if key != "equilibrium" and not np.isfinite(value):
             raise InvariantError(step, "measures are finite", f"{key} = {value}")
     _check_power_accounting(model)
+    _check_military(model)
     _check_war_parties(model)
     _check_alliances(model)
     replay = model.event_replay
@@ -84,17 +85,32 @@ def check(model: BalanceOfPowerModel) -> None:
 
 
 def _check_power_accounting(model: BalanceOfPowerModel) -> None:
-    """Total power after a step = before, grown, minus the step's war costs (to 1e-9 relative)."""
-    before = getattr(model, "power_at_start", None)
-    if before is None:  # no step taken yet
+    """Total power after a step = Σ economy before · exp(Δ log economy) · (1 + effort), minus the
+    step's war costs (to 1e-9 relative; without arming and with fixed growth, before · exp(g))."""
+    if getattr(model, "power_at_start", None) is None:  # no step taken yet
         return
-    grown = float(np.sum(before * np.exp(model.growth) * (before > 0)))
+    before = model.economy_at_start
+    grown = float(np.sum(before * np.exp(model.log_growth) * (1 + model.arming) * (before > 0)))
     expected = grown - model.war_year.costs
     actual = float(model.power.sum())
     if abs(actual - expected) > 1e-9 * max(abs(expected), 1e-300):
         raise InvariantError(
             model.steps, "power = before + growth - war costs", f"{actual!r} vs {expected!r}"
         )
+
+
+def _check_military(model: BalanceOfPowerModel) -> None:
+    """Every living state's power is its economy times (1 + effort), effort in [0, arming_max]."""
+    alive = model.alive
+    effort = model.arming[alive]
+    expected = model.economy[alive] * (1 + effort)
+    off = np.abs(model.power[alive] - expected) > 1e-9 * expected
+    bad = (effort < 0) | (effort > model.params["arming_max"] * (1 + 1e-12))
+    for rule, wrong in (("power = economy · (1 + effort)", off), ("effort in [0, arming_max]", bad)):
+        if wrong.any():
+            i = int(np.flatnonzero(alive)[np.flatnonzero(wrong)[0]])
+            detail = f"power {model.power[i]!r}, economy {model.economy[i]!r}, effort {model.arming[i]!r}"
+            raise InvariantError(model.steps, rule, detail, model.names[i])
 
 
 def _check_war_parties(model: BalanceOfPowerModel) -> None:

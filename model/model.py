@@ -14,7 +14,7 @@ from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
 from agents.strategy import STAY
-from model import invariants, metrics
+from model import invariants, metrics, power
 from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
@@ -49,9 +49,10 @@ MEASURES = (
 class BalanceOfPowerModel(mesa.Model):
     """States pursuing security by balancing, bandwagoning, buck-passing or hedging.
 
-    One step is one year: grow powers, perceive threats, realign (each state by its rule, in random
-    order), keep up alliances (defection, dissolution), with war=true hold crises and wars
-    (`model.conflict`), then measure the system and judge convergence.
+    One step is one year: arm and grow (`model.power`), perceive threats, realign (each state by its
+    rule, in random order), keep up alliances (defection, dissolution), with war=true hold crises and
+    wars (`model.conflict`), then measure the system and judge convergence. `power` is military
+    capability, what threat, war and the measures read; `economy` is the base that grows.
     Parameters are the names in `model.params.PARAMS` (plus any the scenario adds); `world` replaces
     the scenario with a hand-built World.
     """
@@ -70,8 +71,10 @@ class BalanceOfPowerModel(mesa.Model):
 
         self.names = list(world.names)
         self.n = len(self.names)
-        self.power = world.power.copy()
-        self.growth = world.growth.copy()
+        self.power = world.power.copy()  # military capability: p = economy · (1 + arming)
+        self.growth = world.growth.copy()  # fixed rate or drift g_i (ODD §7.1)
+        self.reversion = p["growth_reversion"] if world.reversion is None else world.reversion
+        self.volatility = p["growth_volatility"] if world.volatility is None else world.volatility
         self.position = world.position.copy()
         self.revisionism = world.revisionism.copy()
         self.strategy = np.array(world.strategy, dtype=object)
@@ -91,6 +94,14 @@ class BalanceOfPowerModel(mesa.Model):
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
         self.threat = self._perceive_threats()
+        # Initial effort: what the initial threats call for (burden shares from initial power), so a
+        # real world's data powers are its military capabilities at the start.
+        self.economy = self.power.copy()
+        self.arming = self._arming_target() if p["arming"] else np.zeros(self.n)
+        self.economy = self.power / (1 + self.arming)
+        log_economy = np.log(self.economy)
+        self.anchor = log_economy - log_economy.mean() if world.anchored else np.zeros(self.n)
+        self.log_growth = np.zeros(self.n)  # this step's Δ log economy
 
         self.tracker = ConvergenceTracker(
             p["convergence_window"],
@@ -125,8 +136,9 @@ class BalanceOfPowerModel(mesa.Model):
 
     # --- one year -----------------------------------------------------------------------------
     def step(self) -> None:
-        """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
+        """Arm and grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
         self.power_at_start = self.power.copy()
+        self.economy_at_start = self.economy.copy()
         self.grow()
         self.threat = self._perceive_threats()
         self.realign()
@@ -136,6 +148,7 @@ class BalanceOfPowerModel(mesa.Model):
             self.wars_total += self.war_year.wars
             for record in self.war_year.records:
                 self.datacollector.add_table_row("wars", record)
+            self._economy_follows_power()
         self.measure()
         self.collect()
         self.check_invariants()
@@ -145,14 +158,50 @@ class BalanceOfPowerModel(mesa.Model):
             self.running = False
 
     def grow(self) -> None:
-        """Differential growth: p_i ← p_i · exp(g_i). Only ratios of power matter (shares, threat,
-        war), so when the total drifts far from 1 every power is rescaled by one common factor
-        before it could overflow or underflow."""
-        self.power[self.alive] *= np.exp(self.growth[self.alive])
+        """Arm, then grow (ODD §7.1): effort moves toward the target the felt threat sets;
+        log economy grows by the process (fixed rate, or OU with one shock per state), less
+        arming_cost · effort; power = economy · (1 + effort). Only ratios of power matter, so when
+        the total drifts far from 1 everything is rescaled by one common factor."""
+        p, alive = self.params, self.alive
+        if p["arming"]:
+            self.arming[alive] = power.arming_update(
+                self.arming[alive], self._arming_target()[alive], p["arming_rate"]
+            )
+        if p["growth_process"] == "fixed":
+            step = self.growth.copy()
+        else:
+            shocks = self.rng.standard_normal(self.n) if self.volatility > 0 else None
+            log_economy = np.log(np.where(alive, self.economy, 1.0))
+            step = power.log_increment(
+                log_economy, alive, self.growth, self.reversion, self.volatility, shocks, self.anchor
+            )
+        if p["arming"]:
+            step = step - p["arming_cost"] * self.arming
+        self.log_growth = np.where(alive, step, 0.0)
+        self.economy[alive] *= np.exp(step[alive])
+        self.power[alive] = self.economy[alive] * (1 + self.arming[alive])
         total = self.power.sum()
         if not 1e-100 < total < 1e100:
-            self.power /= total
-            self.power_at_start /= total  # the accounting invariant compares in the same units
+            # the accounting invariant compares in the same units
+            for values in (self.power, self.economy, self.power_at_start, self.economy_at_start):
+                values /= total
+
+    def _arming_target(self) -> np.ndarray:
+        """Each living state's target effort a* from its felt threat and burden share (ODD §7.1),
+        on the situation as it stands: this year's memberships, the threat last perceived."""
+        rows = np.flatnonzero(self.alive)
+        situation = self.perceive(rows)
+        share = np.ones(len(rows))
+        if self.params["burden_sharing"]:
+            share = power.burden_share(self.economy[rows], self.alignments.membership[rows], situation.main)
+        target = np.zeros(self.n)
+        target[rows] = power.arming_target(power.felt_threat(situation), share, self.params["arming_max"])
+        return target
+
+    def _economy_follows_power(self) -> None:
+        """War moves power (costs, reparations, tribute, absorption); the economy moves with it,
+        e = p / (1 + a), and the dead have none."""
+        self.economy = np.where(self.alive, self.power / (1 + self.arming), 0.0)
 
     def _perceive_threats(self) -> np.ndarray:
         sigma = self.params["perception_noise"]

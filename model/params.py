@@ -120,6 +120,7 @@ class StrategyNames(Sequence[str]):
 
 
 STRATEGIES = StrategyNames()
+GROWTH_PROCESSES = ("ou", "fixed")  # model/power.py
 
 PARAMS: dict[str, Param] = {
     p.name: p
@@ -149,14 +150,77 @@ PARAMS: dict[str, Param] = {
             "balance:0.5,bandwagon:0.2,buckpass:0.2,hedge:0.1",
             "Shares of each rule in the population, e.g. 'balance:0.7,bandwagon:0.3'.",
         ),
-        Param("growth_mean", float, 0.02, "Mean yearly growth rate of power.", -0.2, 0.2),
+        # growth of power and internal balancing (docs/ODD.md §7.1; defaults of growth_reversion
+        # and growth_volatility: `bop calibrate`, NMC 1816-2016, checked by tests/test_calibration.py)
+        Param(
+            "growth_process",
+            str,
+            "ou",
+            "How the economic base grows: ou (mean-reverting, random, calibrated on NMC) or fixed "
+            "(one rate per state for the whole run, v1).",
+            choices=GROWTH_PROCESSES,
+        ),
+        Param("growth_mean", float, 0.02, "Mean yearly growth rate of power (drift g).", -0.2, 0.2),
         Param(
             "growth_sd",
             float,
             0.01,
-            "Spread of yearly growth rates across states (differential growth).",
+            "Spread of the fixed yearly growth rates across states (growth_process=fixed only).",
             0.0,
             0.2,
+        ),
+        Param(
+            "growth_reversion",
+            float,
+            0.0094,
+            "Yearly pull κ of log economy toward the mean of living states (growth_process=ou).",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "growth_volatility",
+            float,
+            0.103,
+            "Sd σ of the yearly random shock to log economy (growth_process=ou).",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "arming",
+            bool,
+            True,
+            "Internal balancing: threatened states convert growth into military capability.",
+        ),
+        Param(
+            "arming_max",
+            float,
+            0.5,
+            "Largest military effort a: power = economy · (1 + a); a state arms toward "
+            "arming_max · min(threat, 1) · burden share.",
+            0.0,
+            5.0,
+        ),
+        Param(
+            "arming_cost",
+            float,
+            0.01,
+            "Growth lost per unit of military effort: Δ log economy −= arming_cost · a.",
+            0.0,
+            0.2,
+        ),
+        Param(
+            "arming_rate",
+            float,
+            0.2,
+            "Fraction of the gap to its target effort a state closes each year.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "burden_sharing",
+            bool,
+            True,
+            "Allies facing the same main threat share the arming burden in proportion to their economies.",
         ),
         # threat (Walt)
         Param(

@@ -10,8 +10,10 @@ from model import BalanceOfPowerModel
 from model.scenarios.world import World, plane_distance
 
 # Parameters that make hand calculation easy: T_ij = p_j / (p_i + p_j) · exp(-d_ij), no noise,
-# no growth, no defection.
+# no growth (fixed zero rates, no arming), no defection.
 HAND = {
+    "growth_process": "fixed",
+    "arming": False,
     "distance_scale": 1.0,
     "revisionism_weight": 0.0,
     "defection_rate": 0.0,

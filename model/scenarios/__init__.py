@@ -40,7 +40,7 @@ SCENARIOS: dict[str, Scenario] = {
             "(nmc_year, nmc_top_k or nmc_states, power_index).",
             nmc_world.build,
             nmc_world.PARAMS,
-            frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd"}),
+            frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd", *nmc_world.FITTED}),
         ),
         *_builtin_files(),
     ]

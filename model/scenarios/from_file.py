@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from model.params import ParameterError
 from model.scenarios import geo, nmc
+from model.scenarios.nmc_world import FITTED, growth_from_data
 from model.scenarios.scenario import Scenario
 from model.scenarios.spec import ScenarioSpec, StateSpec, fail, load, scenario_params
 from model.scenarios.world import World
@@ -54,11 +55,13 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
             power[k] = value
     growth = np.array([0.0 if s.growth is None else s.growth for s in states])
     trend = [k for k, s in enumerate(states) if s.growth is None]
+    process: dict[str, Any] = {} if params["growth_process"] == "fixed" else {"anchored": True}
     if trend:
-        cap = params["nmc_growth_cap"]
-        cows = [int(states[k].cow or 0) for k in trend]
-        assert spec.year is not None and 0 not in cows  # the loader refuses "nmc" without them
-        growth[trend] = np.clip(nmc.growth_trend(spec.year, cows, weights), -cap, cap)
+        cows = [states[k].cow for k in trend]
+        if spec.year is None or None in cows:  # the loader requires both for "nmc" growth
+            raise ParameterError(f'scenario {spec.name}: "nmc" growth needs a year and COW codes')
+        growth[trend], fitted = growth_from_data(spec.year, cast(list[int], cows), weights, params)
+        process.update(fitted)
     position = np.array(
         [(s.lat, s.lon) if s.lat is not None else geo.capital(s.cow, spec.year)[1:] for s in states]
     )
@@ -81,6 +84,7 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
         distance_scale=spec.distance_scale,
         alliances=alliances,
         units="km",
+        **process,
     )
 
 
@@ -88,10 +92,11 @@ def scenario_from_file(path: str | Path) -> Scenario:
     """A Scenario built from a TOML file, validated now (errors name the file, state and field)."""
     spec = load(path)
     description = spec.description or f"Scenario file {spec.source} ({len(spec.states)} states)."
+    fitted = FITTED if any(s.growth is None for s in spec.states) else ()
     return Scenario(
         spec.name,
         description,
         lambda params, rng: build_world(spec, params),
         scenario_params(spec),
-        frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix"}),
+        frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix", *fitted}),
     )

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from model.params import Param, ParameterError
-from model.scenarios import geo, nmc
+from model.scenarios import calibration, geo, nmc
 from model.scenarios.random_world import assign_strategies
 from model.scenarios.spec import DEFAULT_DISTANCE_SCALE_KM, GROWTH_CAP
 from model.scenarios.world import World
@@ -68,23 +68,40 @@ def chosen_states(params: dict[str, Any], weights: dict[str, float]) -> list[int
     return codes
 
 
+FITTED = ("growth_reversion", "growth_volatility")  # a real world fits these on its own past (ou)
+
+
+def growth_from_data(
+    year: int, codes: list[int], weights: dict[str, float], params: dict[str, Any]
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Each state's growth and the World's process fields: fixed, the capped 10-year trend (v1);
+    ou, the hindcast of the years before `year` (drifts shrunk toward the group mean, κ and σ
+    fitted; each state reverts to its own start level). docs/ODD.md §5, §7.1."""
+    cap = params["nmc_growth_cap"]
+    if params["growth_process"] == "fixed":
+        return np.clip(nmc.growth_trend(year, codes, weights), -cap, cap), {}
+    past = calibration.hindcast(year, codes, weights)
+    process = {"reversion": past.reversion, "volatility": past.volatility, "anchored": True}
+    return np.clip(past.drift, -cap, cap), process
+
+
 def build(params: dict[str, Any], rng: np.random.Generator) -> World:
-    """The chosen states of nmc_year: renormalised index powers, 10-year trends, capitals."""
+    """The chosen states of nmc_year: renormalised index powers, growth from the data, capitals."""
     year = params["nmc_year"]
     weights = nmc.index_weights(params["power_index"], params["power_weights"])
     codes = chosen_states(params, weights)
     names = nmc.state_names()
     position = np.array([geo.capital(c, year)[1:] for c in codes])
+    growth, process = growth_from_data(year, codes, weights, params)
     return World(
         names=[names[c] for c in codes],
         power=nmc.powers(year, codes, weights),
-        growth=np.clip(
-            nmc.growth_trend(year, codes, weights), -params["nmc_growth_cap"], params["nmc_growth_cap"]
-        ),
+        growth=growth,
         position=position,
         revisionism=np.full(len(codes), params["nmc_revisionism"]),
         strategy=assign_strategies(len(codes), params, rng),
         distance=geo.haversine(position),
         distance_scale=DEFAULT_DISTANCE_SCALE_KM,
         units="km",
+        **process,
     )

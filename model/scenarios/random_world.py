@@ -25,13 +25,17 @@ def assign_strategies(n: int, params: dict[str, Any], rng: np.random.Generator) 
 
 
 def build(params: dict[str, Any], rng: np.random.Generator) -> World:
-    """Draw a random world from the seed."""
+    """Draw a random world from the seed. The fixed growth rates are drawn under either process, so a
+    seed builds the same world under both; under ou every state has the mean drift (states are alike:
+    who grows is decided over the run, not at t = 0; docs/ODD.md §5)."""
     n = params["n_states"]
     position = rng.random((n, 2))
+    power = rng.lognormal(0.0, params["power_sigma"], n)
+    rates = rng.normal(params["growth_mean"], params["growth_sd"], n)
     return World(
         names=[f"S{i:03d}" if n > 99 else f"S{i:02d}" for i in range(n)],
-        power=rng.lognormal(0.0, params["power_sigma"], n),
-        growth=rng.normal(params["growth_mean"], params["growth_sd"], n),
+        power=power,
+        growth=rates if params["growth_process"] == "fixed" else np.full(n, params["growth_mean"]),
         position=position,
         revisionism=rng.random(n),
         strategy=assign_strategies(n, params, rng),

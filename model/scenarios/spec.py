@@ -24,7 +24,8 @@ GROWTH_CAP = Param(
     "nmc_growth_cap",
     float,
     0.03,
-    "Largest yearly growth (±) taken from an NMC trend; 0 freezes NMC-grown powers at the data year.",
+    "Largest yearly growth (±) taken from the NMC data (trend, or drift under growth_process=ou); "
+    "0 freezes NMC-grown powers at the data year under growth_process=fixed.",
     0.0,
     0.2,
 )
@@ -160,7 +161,7 @@ TOP_FIELDS = (
     "states",
 )
 STRATEGY_WORDS = f"one of {', '.join(STRATEGIES)}"
-GROWTH_WORDS = 'a yearly rate from -0.2 to 0.2, or "nmc" (trend of the last 10 years)'
+GROWTH_WORDS = 'a yearly rate from -0.2 to 0.2, or "nmc" (from the data: the trend or drift)'
 YEAR_WORDS = f"an NMC year from {FIRST_YEAR} to {LAST_YEAR} (needed by nmc power, growth or capitals)"
 INDEX_WORDS = f"one of {', '.join(POWER_INDICES)}"
 

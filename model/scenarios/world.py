@@ -13,7 +13,7 @@ class World:
 
     names: list[str]
     power: np.ndarray  # > 0
-    growth: np.ndarray  # yearly rate
+    growth: np.ndarray  # yearly rate (fixed) or drift g_i (ou), docs/ODD.md §7.1
     position: np.ndarray  # (N, 2): x, y in a plane, or lat, lon for real worlds
     revisionism: np.ndarray  # in [0, 1]
     strategy: list[str]
@@ -21,6 +21,10 @@ class World:
     distance_scale: float  # default λ of the threat's distance decay, same units
     alliances: list[list[int]] = field(default_factory=list)  # initial alliances, by index
     units: str = "plane"
+    # growth process (ou) of a real world, fitted on the years before its start; None: the parameters'
+    reversion: float | None = None
+    volatility: float | None = None
+    anchored: bool = False  # each state reverts to its own start level, not to the common mean
 
     def __post_init__(self) -> None:
         n = len(self.names)

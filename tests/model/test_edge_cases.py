@@ -56,7 +56,15 @@ def test_every_state_the_same_strategy(rule):
 
 
 def test_zero_growth_keeps_powers_fixed():
-    m = BalanceOfPowerModel(rng=4, n_states=10, growth_mean=0.0, growth_sd=0.0, check_invariants=True)
+    m = BalanceOfPowerModel(
+        rng=4,
+        n_states=10,
+        growth_process="fixed",
+        arming=False,
+        growth_mean=0.0,
+        growth_sd=0.0,
+        check_invariants=True,
+    )
     p0 = m.power.copy()
     run(m, 40)
     assert np.array_equal(m.power, p0)
@@ -64,7 +72,9 @@ def test_zero_growth_keeps_powers_fixed():
 
 def test_long_strong_growth_never_overflows():
     # growth up to 0.2 + 3·0.2 a year would pass 1e308 within ~900 years without rescaling
-    m = BalanceOfPowerModel(rng=6, n_states=5, growth_mean=0.2, growth_sd=0.2, check_invariants=True)
+    m = BalanceOfPowerModel(
+        rng=6, n_states=5, growth_process="fixed", growth_mean=0.2, growth_sd=0.2, check_invariants=True
+    )
     run(m, 1500)
     assert np.isfinite(m.power).all() and m.power.sum() < 1e100
     assert np.isfinite(m.model_frame()[["s_max", "b_max", "con", "hhi"]].to_numpy()).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
@@ -40,9 +39,10 @@ def floors(package: str) -> dict[str, int]:
         targets = {entry(m) for m in runtime_imports(path) if m.split(".")[0] == package and "." in m}
         deps.setdefault(here, set()).update(targets - {here})
 
-    @cache
-    def floor(name: str) -> int:
-        return 1 + max((floor(d) for d in deps.get(name, ()) if d in deps), default=0)
+    def floor(name: str, path: tuple[str, ...] = ()) -> int:
+        if name in path:
+            raise AssertionError("runtime import cycle: " + " -> ".join([*path, name]))
+        return 1 + max((floor(d, (*path, name)) for d in deps.get(name, ()) if d in deps), default=0)
 
     return {name: floor(name) for name in deps}
 

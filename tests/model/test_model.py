@@ -68,7 +68,9 @@ def test_strategy_mix_uses_exact_proportions():
 
 
 def test_growth_compounds_every_step():
-    m = BalanceOfPowerModel(rng=2, n_states=5, growth_mean=0.05, growth_sd=0.0)
+    m = BalanceOfPowerModel(
+        rng=2, n_states=5, growth_process="fixed", arming=False, growth_mean=0.05, growth_sd=0.0
+    )
     p0 = m.power.copy()
     for _ in range(10):
         m.step()

@@ -180,13 +180,13 @@ def test_the_documented_example_file_runs(tmp_path):
 
 
 def test_nmc_growth_is_the_capped_ten_year_trend():
-    m = BalanceOfPowerModel(rng=0, scenario="eurasia-2016")
+    m = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", growth_process="fixed")  # v1's trend growth
     weights = nmc.index_weights("cinc")
     china, afghanistan = m.names.index("China"), m.names.index("Afghanistan")
     assert m.growth[china] == pytest.approx(nmc.growth_trend(2016, [710], weights)[0])  # +0.026 < cap
     assert nmc.growth_trend(2016, [700], weights)[0] > 0.09  # Afghanistan's trend, capped to 0.03
     assert m.growth[afghanistan] == pytest.approx(0.03)
-    frozen = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", nmc_growth_cap=0.0)
+    frozen = BalanceOfPowerModel(rng=0, scenario="eurasia-2016", growth_process="fixed", nmc_growth_cap=0.0)
     assert np.all(frozen.growth == 0.0)
 
 

@@ -83,7 +83,15 @@ def test_a_target_that_would_not_survive_paying_fights_instead():
 
 def test_total_power_changes_only_by_war_costs():
     m = BalanceOfPowerModel(
-        rng=11, n_states=25, war=True, war_rate=0.5, growth_mean=0.0, growth_sd=0.0, restraint=False
+        rng=11,
+        n_states=25,
+        war=True,
+        war_rate=0.5,
+        growth_mean=0.0,
+        growth_sd=0.0,
+        restraint=False,
+        growth_process="fixed",
+        arming=False,  # no growth: total power moves only through war
     )
     total, costs = m.power.sum(), 0.0
     for _ in range(150):
@@ -105,6 +113,8 @@ def run_ten(restraint):
         war_rate=0.5,
         elimination_floor=0.2,
         growth_sd=0.0,
+        growth_process="fixed",  # uniform growth: shares move only through war
+        arming=False,
         restraint=restraint,
         check_invariants=True,
     )
@@ -324,7 +334,15 @@ def test_a_living_state_is_never_bled_to_nothing():
 
 def test_essential_survivors_counts_the_original_essential_actors_still_alive():
     m = BalanceOfPowerModel(
-        rng=11, n_states=25, war=True, war_rate=0.5, growth_sd=0.0, restraint=False, essential_share=0.03
+        rng=11,
+        n_states=25,
+        war=True,
+        war_rate=0.5,
+        growth_sd=0.0,
+        restraint=False,
+        essential_share=0.03,
+        growth_process="fixed",
+        arming=False,  # uniform growth: only war removes essential actors
     )
     start = set(m.essential_at_start)
     for _ in range(150):

@@ -33,7 +33,15 @@ war_params = st.fixed_dictionaries({name: value_of(PARAMS[name]) for name in WAR
 @given(params=war_params, n=st.integers(2, 30), seed=st.integers(0, 2**32 - 1))
 def test_any_war_parameters_keep_invariants_and_conserve_power(params, n, seed):
     m = BalanceOfPowerModel(
-        rng=seed, n_states=n, war=True, growth_mean=0.0, growth_sd=0.0, check_invariants=True, **params
+        rng=seed,
+        n_states=n,
+        war=True,
+        growth_mean=0.0,
+        growth_sd=0.0,
+        check_invariants=True,
+        growth_process="fixed",
+        arming=False,  # no growth: total power moves only through war
+        **params,
     )
     for _ in range(30):
         if not m.running:
