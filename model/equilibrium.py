@@ -77,12 +77,12 @@ def judge(
     shares: np.ndarray,
     events: ArrayLike,
     wars: ArrayLike,
-    states_alive: ArrayLike,
     *,
     hegemony_share: float,
     trend_tolerance: float,
     trend_alpha: float,
     dynamic_band: float,
+    essential_share: float = 0.0,
 ) -> Evidence:
     """Judge one window of per-step measures (W >= 3 steps; `shares` is W × N, 0 for the dead).
 
@@ -90,8 +90,12 @@ def judge(
     """
     concentration = np.asarray(con, float)
     hegemony = bool(np.all(np.asarray(b_max, float) > hegemony_share))
-    alive = np.asarray(states_alive)
-    loss = bool(np.any(alive != alive[0]))
+    # an essential actor lost: a state alive at the window's start, essential at some step of it
+    # (share >= essential_share), and eliminated by its end; the absorption of a minor state is not
+    # a loss of the balance-of-power system (Kaplan), and under stochastic power states cross the
+    # essential line both ways, so the test is on identity over the window, not on a count
+    held = np.asarray(shares, float)
+    loss = bool(np.any((held[0] > 0) & (held[-1] <= 0) & (held.max(axis=0) >= essential_share)))
     out_of_band = bool(np.ptp(concentration) > dynamic_band)
     # one regression for CON (column 0) and every state's share
     series = np.column_stack([concentration, np.asarray(shares, float)])
@@ -123,7 +127,7 @@ def classify(
     `judge`): universal_empire, hegemony, static, dynamic or not_converged."""
     if states_alive[-1] == 1:
         return "universal_empire"
-    shown = judge(con, b_max, shares, events, wars, states_alive, **thresholds)
+    shown = judge(con, b_max, shares, events, wars, **thresholds)
     return next((name for name in HELD if getattr(shown, name)), "not_converged")
 
 
@@ -177,8 +181,8 @@ class ConvergenceTracker:
                 self.label, self.reached_at = "universal_empire", step
             return self.label
         if self.steps_seen >= self.window:
-            con_w, b_max_w, events_w, wars_w, alive_w = self.measures
-            e = judge(con_w, b_max_w, self.shares, events_w, wars_w, alive_w, **self.thresholds)
+            con_w, b_max_w, events_w, wars_w, _ = self.measures
+            e = judge(con_w, b_max_w, self.shares, events_w, wars_w, **self.thresholds)
             shown = {"hegemony": e.hegemony, "static": e.static, "dynamic": e.dynamic}
             broken = {"hegemony": not e.hegemony, "static": e.breaks_static, "dynamic": e.breaks_dynamic}
             trend = {"hegemony": False, "static": e.trend_static, "dynamic": e.trend_dynamic}

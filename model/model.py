@@ -109,6 +109,7 @@ class BalanceOfPowerModel(mesa.Model):
             trend_tolerance=p["trend_tolerance"],
             trend_alpha=p["trend_alpha"],
             dynamic_band=p["dynamic_band"],
+            essential_share=p["essential_share"],
         )
         self.wars_total = 0
         self.war_year = WarYear()  # this step's crises, wars and their tally (empty with war off)

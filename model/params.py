@@ -455,7 +455,7 @@ PARAMS: dict[str, Param] = {
         Param(
             "trend_tolerance",
             float,
-            0.001,
+            0.002,
             "Largest trend (change per year, OLS slope) of CON and of a state's share in an equilibrium.",
             0.0,
             1.0,
@@ -471,7 +471,7 @@ PARAMS: dict[str, Param] = {
         Param(
             "dynamic_band",
             float,
-            0.1,
+            0.2,
             "Largest range of CON over a window in an equilibrium.",
             0.0,
             1.0,

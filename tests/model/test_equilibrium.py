@@ -3,8 +3,8 @@
 Updated for the trend-testing detector (docs/ODD.md §7.8): a window now also takes every state's
 share; "no trend" is an equivalence test on the OLS slope against `trend_tolerance` instead of a
 per-step |ΔCON| limit; essential-actor counts no longer enter (a state crossing the essential line
-is a movement of shares, judged by the trend tests; a lost actor is an eliminated state); and the
-tracker reports a label only after a confirming second window.
+is a movement of shares, judged by the trend tests; a lost actor is an eliminated state that was
+essential during the window); and the tracker reports a label only after a confirming second window.
 """
 
 import numpy as np
@@ -12,7 +12,13 @@ import numpy as np
 from model.equilibrium import ConvergenceTracker, classify
 
 W = 10
-THRESHOLDS = {"hegemony_share": 0.5, "trend_tolerance": 0.001, "trend_alpha": 0.05, "dynamic_band": 0.1}
+THRESHOLDS = {
+    "hegemony_share": 0.5,
+    "trend_tolerance": 0.001,
+    "trend_alpha": 0.05,
+    "dynamic_band": 0.1,
+    "essential_share": 0.05,
+}
 FROZEN_SHARES = np.tile([0.4, 0.35, 0.25], (W, 1))
 
 
@@ -53,9 +59,20 @@ def test_oscillating_world_has_not_converged():
     assert window(con=con, events=[1] * W) == "not_converged"
 
 
-def test_losing_an_actor_or_a_war_breaks_static():
-    assert window(alive=[8] * 5 + [7] * 5) == "not_converged"
+def test_losing_an_essential_actor_breaks_equilibrium_and_a_war_breaks_static():
+    # the third state (share 0.25 >= essential_share 0.05) is eliminated at step 5
+    lost = FROZEN_SHARES.copy()
+    lost[5:] = [0.55, 0.45, 0.0]
+    assert window(shares=lost, alive=[3] * 5 + [2] * 5) == "not_converged"
     assert window(wars=[0] * 5 + [1] + [0] * 4) == "dynamic"
+
+
+def test_absorbing_a_minor_state_is_no_loss_of_an_actor():
+    # the third state holds 0.03 < essential_share throughout and is absorbed at step 5: CON (given
+    # flat) stays dynamic; the jump in the others' shares is a trend in shares, so not static
+    minor = np.tile([0.5, 0.47, 0.03], (W, 1))
+    minor[5:] = [0.5, 0.5, 0.0]
+    assert window(shares=minor, alive=[3] * 5 + [2] * 5) == "dynamic"
     assert window(alive=[8] * (W - 1) + [1]) == "universal_empire"
 
 
