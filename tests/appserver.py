@@ -63,6 +63,13 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
 @contextmanager
 def solara_server(log_path: Path) -> Iterator[str]:
     """Run `solara run app.py` in production mode on a free port; yield its URL; stop it after."""
+    with solara_process(log_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def solara_process(log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`solara_server`, yielding the server process too (the bench reads its CPU time)."""
     ensure_assets()
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +81,7 @@ def solara_server(log_path: Path) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}/"
             wait_until_up(url, process)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
