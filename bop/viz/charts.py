@@ -60,8 +60,14 @@ CONFIG = {
     "legend": {"labelFontSize": 11, "titleFontSize": 11, "symbolSize": 80},
     "title": {"fontSize": 13, "anchor": "start", "fontWeight": 600},
 }
-# vega-embed's "…" menu: save as SVG or PNG; no source views and no link to the online editor.
-EMBED = {"embedOptions": {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}}
+# vega-embed's options: draw as SVG (sharp, and its text is text); the "…" menu saves as SVG or PNG,
+# with no source views and no link to the online editor.
+EMBED = {
+    "embedOptions": {
+        "renderer": "svg",
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    }
+}
 
 
 def bloc_color(alliance_id: int) -> str:
