@@ -1,6 +1,6 @@
 """Time per rendered step of the visual server in a real browser: a 30-state world played for 200 steps.
 
-Starts `solara run app.py` (tests/appserver.py), opens it in Debian's Chromium, sets 30 states and the
+Starts `bop app` (tests/appserver.py), opens it in Debian's Chromium, sets 30 states and the
 shortest play interval, resets, presses Play and times the status card's year from 10 to 210; every
 step is rendered (render interval 1). It prints the wall time per rendered step (browser included)
 and the server process's CPU time per rendered step (user + system, read with psutil), the figure
@@ -55,6 +55,7 @@ def main() -> None:
         page.goto(url)
         expect(page.get_by_role("button", name="Step")).to_be_visible(timeout=90_000)
         set_slider(page, "N states", "ArrowRight", STATES - 20)
+        expect(page.locator(".bop-slider", has_text="N states")).to_contain_text(str(STATES))
         set_slider(page, "Play Interval (ms)", "Home")
         page.get_by_role("button", name="Reset", exact=True).click()
         expect(page.get_by_text(f"of {STATES}", exact=False).first).to_be_visible(timeout=30_000)

@@ -316,7 +316,9 @@ def is_loopback(host: str) -> bool:
 
 
 @cli.command()
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on."
+)
 @click.option(
     "--host",
     default=None,

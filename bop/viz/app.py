@@ -10,6 +10,8 @@ model of its own, rebuilt from the parameters by Reset.
 
 from __future__ import annotations
 
+import time
+
 import solara
 import solara.lab
 from mesa.visualization.solara_viz import ModelController, ShowSteps
@@ -46,6 +48,7 @@ def LiveViews(model: LiveModel) -> None:
     """Every view at the year shown: the present, or the past year picked on the slider until the run
     moves on (Step or Play), when the views follow the present again."""
     update_counter.get()
+    start = time.perf_counter()
     with reading(model):  # a step in progress has counted its year but not yet recorded it
         steps = model.steps
     picked, set_picked = solara.use_state((0, 0, 0))  # (model, year, the run's year when picked)
@@ -54,6 +57,12 @@ def LiveViews(model: LiveModel) -> None:
 
     def pick(year: int) -> None:
         set_picked((id(model), min(max(int(year), 0), steps), steps))
+
+    def drawn() -> None:  # after the render pass: its time tells the pacer how long a redraw takes
+        model.pacer.drew(steps, time.perf_counter() - start)
+
+    solara.use_effect(drawn, [model, steps, shown, focus])
+    solara.use_effect(lambda: model.pacer.forget, [model])  # on leaving the tab: nothing draws now
 
     YearSlider(steps, shown, pick)
     with solara.Columns([3, 2], gutters_dense=True):

@@ -164,7 +164,10 @@ def label_layers(
             {
                 "data": {"values": values},
                 "mark": {**mark, "fontWeight": "bold" if bold else "normal"},
-                "encoding": {**_position(x, y, None if x == "longitude" else frame), "text": {"field": "label"}},
+                "encoding": {
+                    **_position(x, y, None if x == "longitude" else frame),
+                    "text": {"field": "label"},
+                },
             }
         )
     return layers

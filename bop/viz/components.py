@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -47,14 +46,9 @@ def reading(model: BalanceOfPowerModel) -> Any:
 
 
 def build(make: Callable[[BalanceOfPowerModel], Any], model: BalanceOfPowerModel) -> Any:
-    """`make(model)` with the model held still; the time it took goes to the model's pacer."""
-    start = time.perf_counter()
+    """`make(model)` with the model held still."""
     with reading(model):
-        made = make(model)
-    pacer = getattr(model, "pacer", None)
-    if pacer is not None:
-        pacer.drew(model.steps, time.perf_counter() - start)
-    return made
+        return make(model)
 
 
 def use_spec(make: Callable[[BalanceOfPowerModel], Any], model: BalanceOfPowerModel, *keys: Any) -> Any:

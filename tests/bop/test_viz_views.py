@@ -16,10 +16,18 @@ import pytest
 
 from bop.viz import charts
 from bop.viz.assets import cache_dir
-from bop.viz.atlas import ATLAS_URL, atlas_path, capital_countries, countries, decode_arcs, inside, locate, ring
+from bop.viz.atlas import (
+    ATLAS_URL,
+    capital_countries,
+    countries,
+    decode_arcs,
+    inside,
+    locate,
+    ring,
+)
 from bop.viz.components import MEASURES, membership_segments
 from bop.viz.data import bloc_bands, bloc_of, series, wars_at, year_of
-from bop.viz.layout import CHAR_PX, LINE_PX, Frame, fit_frame, network_layout, place_labels
+from bop.viz.layout import CHAR_PX, LINE_PX, fit_frame, network_layout, place_labels
 from bop.viz.live import LiveModel
 from tests.worlds import model, world
 
@@ -46,7 +54,12 @@ def test_a_frame_maps_data_to_pixels_and_back():
 def _box(anchor: tuple[int, float, float, str], text: list[str]) -> tuple[float, float, float, float]:
     i, x, y, align = anchor
     w = CHAR_PX * len(text[i])
-    return (x if align == "left" else x - w, y - LINE_PX / 2, x + w if align == "left" else x, y + LINE_PX / 2)
+    return (
+        x if align == "left" else x - w,
+        y - LINE_PX / 2,
+        x + w if align == "left" else x,
+        y + LINE_PX / 2,
+    )
 
 
 def test_labels_go_right_left_or_nowhere_and_never_overlap():
@@ -178,8 +191,12 @@ def test_the_map_of_a_real_scenario_fills_each_states_country_and_outlines_the_f
     kaz = next(row for row in dots["data"]["values"] if row["state"] == "Kazakhstan")
     assert kaz["felt threat"] == pytest.approx(year.felt[k], abs=1e-4)
     assert kaz["bloc"] == bloc_of(m.names, year, k)
-    assert {"felt threat", "strategy", "share", "bloc", "state"} <= {f["field"] for f in dots["encoding"]["tooltip"]}
-    labels = [row["label"] for layer in layers if layer["mark"]["type"] == "text" for row in layer["data"]["values"]]
+    assert {"felt threat", "strategy", "share", "bloc", "state"} <= {
+        f["field"] for f in dots["encoding"]["tooltip"]
+    }
+    labels = [
+        row["label"] for layer in layers if layer["mark"]["type"] == "text" for row in layer["data"]["values"]
+    ]
     assert "Kazakhstan" in labels  # the focus state is always named first
     assert spec["projection"]["type"] == "equirectangular"
     json.dumps(spec)
@@ -202,7 +219,10 @@ def test_war_lines_are_drawn_only_for_the_year_shown():
 
 
 def test_the_network_joins_members_to_their_leader_and_draws_ties_only_when_the_model_has_them():
-    m = model(world([10.0, 2.0, 1.0], [(0, 0), (1, 0), (0, 0.5)], ["hedge", "hedge", "balance"]), hedge_threshold=0.9)
+    m = model(
+        world([10.0, 2.0, 1.0], [(0, 0), (1, 0), (0, 0.5)], ["hedge", "hedge", "balance"]),
+        hedge_threshold=0.9,
+    )
     m.step()
     year = year_of(m)
     layout = network_layout(m.position, year.membership, year.alive, year.leaders)
@@ -211,10 +231,16 @@ def test_the_network_joins_members_to_their_leader_and_draws_ties_only_when_the_
     assert len(edges) == 1 and len(edges[0]["data"]["values"]) == 1  # C to its leader B
     edge = edges[0]["data"]["values"][0]
     assert (edge["x"], edge["x2"]) == (layout[2, 0], layout[1, 0])
-    leaders = [row["state"] for row in spec["layer"][-1 - len(_texts(spec))]["data"]["values"] if row["leader"]]
+    leaders = [
+        row["state"] for row in spec["layer"][-1 - len(_texts(spec))]["data"]["values"] if row["leader"]
+    ]
     assert leaders == ["B"]
     tied = replace(year, ties=np.array([[0, 0.2, 0.8], [0.2, 0, 0], [0.8, 0, 0]]))
-    dashed = [layer for layer in charts.network(m.names, m.strategy, tied, layout, [], None)["layer"] if "strokeDash" in layer["mark"]]
+    dashed = [
+        layer
+        for layer in charts.network(m.names, m.strategy, tied, layout, [], None)["layer"]
+        if "strokeDash" in layer["mark"]
+    ]
     widths = sorted(row["w"] for row in dashed[0]["data"]["values"])
     assert widths == [pytest.approx(0.5 + 2.5 * 0.25, abs=0.01), 3.0]  # by strength: 0.2/0.8 and 0.8/0.8
 
@@ -232,11 +258,17 @@ def test_every_spec_is_valid_vega_lite_5(validator):
     k = m.names.index("Kazakhstan")
     year = year_of(m, 10)
     country = capital_countries(tuple(map(tuple, m.position[:, ::-1])))
-    layout = network_layout(m.position[:, ::-1], year.membership, year.alive, year.leaders, np.full((m.n, m.n), 0.1))
-    frames = {run: {name: series(r, name) for name in ("b_max", "con")} for run, r in (("A", m), ("B", plane))}
+    layout = network_layout(
+        m.position[:, ::-1], year.membership, year.alive, year.leaders, np.full((m.n, m.n), 0.1)
+    )
+    frames = {
+        run: {name: series(r, name) for name in ("b_max", "con")} for run, r in (("A", m), ("B", plane))
+    }
     specs = {
         "map": charts.world_map(m.names, m.strategy, year, m.position, True, wars_at(m, 10), k, country),
-        "plane": charts.world_map(plane.names, plane.strategy, year_of(plane, 2), plane.position, False, [], 0),
+        "plane": charts.world_map(
+            plane.names, plane.strategy, year_of(plane, 2), plane.position, False, [], 0
+        ),
         "network": charts.network(m.names, m.strategy, year, layout, wars_at(m, 10), k),
         "shares": charts.share_bands(bloc_bands(m, 10), 10, m.steps, 0.5),
         "indicators": charts.indicators({name: series(m, name) for name in MEASURES}, 10, 0.5),

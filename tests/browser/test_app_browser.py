@@ -72,12 +72,19 @@ def year(page: Page) -> int:
 
 def chart(page: Page, title: str) -> Locator:
     """The Vega chart whose title starts with `title`."""
-    return page.locator(".vega-embed", has=page.locator("svg text", has_text=re.compile(f"^{re.escape(title)}")))
+    return page.locator(
+        ".vega-embed", has=page.locator("svg text", has_text=re.compile(f"^{re.escape(title)}"))
+    )
 
 
 def expect_drawn(page: Page) -> None:
     """The map, the network, both time charts and the focus chart are drawn, with marks on them."""
-    for title in ("World in year", "Alliance network in year", "Power shares by bloc", "Equilibrium indicators"):
+    for title in (
+        "World in year",
+        "Alliance network in year",
+        "Power shares by bloc",
+        "Equilibrium indicators",
+    ):
         marks = chart(page, title).locator("svg.marks path")
         expect(marks.first).to_be_attached(timeout=STEP_TIMEOUT)
         assert marks.count() > 3, title
@@ -193,7 +200,14 @@ def test_a_real_scenario_draws_country_outlines_names_its_hegemon_and_hides_rand
             break
     text = tooltip.inner_text()
     k = m.names.index("Kazakhstan")
-    for expected in ("Kazakhstan", "share of power", "bloc", "hedge", "felt threat", f"{m.felt_history[-1].felt[k]:.3f}"):
+    for expected in (
+        "Kazakhstan",
+        "share of power",
+        "bloc",
+        "hedge",
+        "felt threat",
+        f"{m.felt_history[-1].felt[k]:.3f}",
+    ):
         assert expected in text, (expected, text)
     expect_drawn(app)
     app.screenshot(path=artifacts / "eurasia-2016-war.png", full_page=True)
@@ -211,7 +225,9 @@ def test_a_typed_seed_rebuilds_the_same_world_as_python(app: Page):
     assert m.param_error is None
 
 
-def test_scrubbing_to_a_past_year_redraws_every_view_and_step_goes_on_from_the_present(app: Page, artifacts: Path):
+def test_scrubbing_to_a_past_year_redraws_every_view_and_step_goes_on_from_the_present(
+    app: Page, artifacts: Path
+):
     step(app, 6)
     thumb = slider(app, "Year shown")
     thumb.focus()
