@@ -236,7 +236,8 @@ def summary_rows(runs: dict[str, BalanceOfPowerModel]) -> str:
         ("wars", "wars", "{}"),
         ("states alive", "states_alive", "{}"),
     ):
-        cells = "".join(f"<td>{fmt.format(m.summary()[key])}</td>" for m in runs.values())
+        values = [m.summary()[key] for m in runs.values()]
+        cells = "".join(f"<td>{'—' if v is None else fmt.format(v)}</td>" for v in values)
         lines.append(f"<tr><th>{what}</th>{cells}</tr>")
     return f'<table class="bop-status bop-compare"><tr><th></th>{header}</tr>{"".join(lines)}</table>'
 
