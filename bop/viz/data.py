@@ -35,22 +35,12 @@ def shares_of(power: np.ndarray, alive: np.ndarray) -> np.ndarray:
     return power / power.sum(axis=-1, keepdims=True)
 
 
-def alive_shares(model: BalanceOfPowerModel) -> np.ndarray:
-    """Each state's share of living states' power now (0 for the eliminated)."""
-    return shares_of(model.power, model.alive)
-
-
 def leaders_of(power: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> dict[int, int]:
     """The strongest living member of each alliance, by alliance id (oldest alliance first)."""
     members = np.flatnonzero((membership != UNALIGNED) & alive)
     order = members[np.lexsort((-power[members], membership[members]))]  # by alliance, strongest first
     first = np.r_[True, membership[order][1:] != membership[order][:-1]] if len(order) else order
     return {int(membership[i]): int(i) for i in order[first.astype(bool)]}
-
-
-def bloc_leaders(model: BalanceOfPowerModel) -> dict[int, int]:
-    """The strongest member of each alliance now, by alliance id."""
-    return leaders_of(model.power, model.alignments.membership, model.alive)
 
 
 @dataclass(frozen=True)

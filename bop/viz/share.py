@@ -88,17 +88,13 @@ def run_archive(model: BalanceOfPowerModel, seed: int | None, kind: str) -> byte
     if kind not in ("parquet", "csv"):
         raise ValueError(f"kind must be parquet or csv, got {kind!r}")
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        if kind == "parquet":
-            with tempfile.TemporaryDirectory() as tmp:
-                for path in write_run(model, Path(tmp)):
-                    archive.write(path, path.name)
-        else:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, tempfile.TemporaryDirectory() as tmp:
+        for path in write_run(model, Path(tmp)):  # the Parquet files and summary.json of `bop run --out`
+            if kind == "parquet" or path.suffix == ".json":
+                archive.write(path, path.name)
+        if kind == "csv":
             for name, frame in frames(model).items():
                 archive.writestr(f"{name}.csv", csv_ready(frame).to_csv(index=False))
-            with tempfile.TemporaryDirectory() as tmp:
-                summary = next(p for p in write_run(model, Path(tmp)) if p.name == "summary.json")
-                archive.write(summary, summary.name)
         if seed is not None:
             archive.writestr("command.txt", command(model, seed) + "\n")
     return buffer.getvalue()
