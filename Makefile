@@ -40,20 +40,21 @@ test-fast: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -m "not slow and not browser"
 
-# The visual server (app.py) on 127.0.0.1. Solara's front end comes from the npm registry into
-# Solara's asset cache first (its CDN is not reachable here).
+# The visual server (`bop app`, the page in bop/viz/app.py) on 127.0.0.1. Solara's front end and the
+# map's outlines come from the npm registry into Solara's asset cache first (its CDN is not reachable
+# here): no root and no apt, only npm on the PATH the first time.
 APP_PORT ?= 8765
 app: assets
-	$(VENV)/bin/solara run app.py --host 127.0.0.1 --port $(APP_PORT) --production --no-open
+	$(VENV)/bin/bop app --port $(APP_PORT)
 
-assets: $(STAMP) browser
+assets: $(STAMP)
 	$(PY) scripts/solara_assets.py
 
-# Debian's Chromium (browser tests) and npm (Solara's assets), installed with apt-get when missing.
+# Debian's Chromium (browser tests, bench-app) and npm, installed with apt-get when missing.
 browser:
 	bash scripts/browser_deps.sh
 
-bench-app: assets
+bench-app: browser assets
 	PYTHONPATH=. $(PY) bench/app_render.py
 
 # Fix what ruff can fix, format, then check types (zero errors allowed).

@@ -5,7 +5,11 @@ Every bad input ends as one line on stderr (`bop: error: ...`, exit 2), never a 
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
+import shutil
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,6 +318,53 @@ def sensitivity(
     click.echo(f"{COLUMNS[sens.method][0]} by parameter (rows) and output (columns):")
     click.echo(shown.to_string(float_format=lambda v: f"{v:.3g}"))
     click.echo("written: " + ", ".join(map(str, written)))
+
+
+LOOPBACK = "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    try:
+        return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+    except (OSError, ValueError):
+        return False
+
+
+@cli.command()
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on."
+)
+@click.option(
+    "--host",
+    default=None,
+    help="Address to listen on (default 127.0.0.1: this machine only). The page runs models for whoever "
+    "reaches it, with no login, so an address other machines can reach (0.0.0.0, a LAN address) is used "
+    "only when given here; HOST or SOLARA_HOST in the environment never widens it.",
+)
+def app(port: int, host: str | None) -> None:
+    """Serve the visual server (the page in bop/viz/app.py) on http://HOST:PORT until Ctrl-C.
+
+    The page's front end comes from Solara's asset cache; missing packages are fetched from the npm
+    registry first (as `make assets` does), so npm must be installed the first time.
+    """
+    from bop.viz.assets import cache_dir, fill, missing_specs
+
+    host = host if host is not None else LOOPBACK
+    if not is_loopback(host):
+        click.echo(f"bop: warning: serving on {host}: anyone who can reach it can run models here", err=True)
+    cache = cache_dir(None)
+    missing = missing_specs(cache)
+    if missing and shutil.which("npm") is None:
+        raise click.ClickException(
+            f"the page's front end is missing from {cache} ({', '.join(missing)}) and npm is not "
+            "installed to fetch it: install npm (apt-get install npm), then run bop app again"
+        )
+    if missing:
+        fill(cache, missing)
+    command = [sys.executable, "-m", "solara", "run", "bop.viz.app", "--host", host, "--port", str(port)]
+    # Solara replaces this process, so Ctrl-C and a terminating parent reach the server itself.
+    os.execv(sys.executable, [*command, "--production", "--no-open"])
 
 
 def main() -> None:

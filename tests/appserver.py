@@ -1,4 +1,4 @@
-"""Start the visual server (`solara run app.py`) on a free loopback port, for browser tests and the bench.
+"""Start the visual server (`bop app`) on a free loopback port, for browser tests and the bench.
 
 Fills Solara's asset cache first when it is missing (scripts/solara_assets.py), since the page cannot
 reach Solara's CDN here. The server's output goes to a log file the caller can check for errors.
@@ -62,19 +62,25 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
 
 @contextmanager
 def solara_server(log_path: Path) -> Iterator[str]:
-    """Run `solara run app.py` in production mode on a free port; yield its URL; stop it after."""
+    """Run `bop app` (Solara in production mode) on a free port; yield its URL; stop it after."""
+    with solara_process(log_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def solara_process(log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`solara_server`, yielding the server process too (the bench reads its CPU time)."""
     ensure_assets()
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--production", "--no-open"]
+    command = [sys.executable, "-c", "from bop.cli import main; main()", "app", "--port", str(port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             url = f"http://127.0.0.1:{port}/"
             wait_until_up(url, process)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:

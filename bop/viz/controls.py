@@ -115,3 +115,38 @@ def model_params() -> dict[str, Any]:
 def initial_values(controls: dict[str, Any]) -> dict[str, Any]:
     """The value each control starts at (to build the first model exactly as Reset would)."""
     return {name: spec["value"] for name, spec in controls.items()}
+
+
+# Parameters that matter only with war on: the panel shows them under the War switch.
+WAR_ONLY = (
+    "restraint",
+    "war_hazard",
+    "war_rate",
+    "superiority",
+    "war_cost",
+    "reparations",
+    "elimination_floor",
+)
+
+
+def shown_controls(controls: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """The controls that matter for the values chosen, in order: a scenario's own parameters only for
+    that scenario, none it ignores (`Scenario.ignores`: the random world's knobs for a real one), the
+    strategy mix only when no single rule is chosen, the war parameters only with war on."""
+    scenario = SCENARIOS.get(str(values.get("scenario_name")), SCENARIOS["random"])
+    others = {name for s in SCENARIOS.values() if s is not scenario for name in s.params} - set(
+        scenario.params
+    )
+    hidden = set(scenario.ignores) | others
+    if values.get("strategy", MIXED) != MIXED:
+        hidden.add("strategy_mix")
+    if not values.get("war"):
+        hidden.update(WAR_ONLY)
+    return [name for name in controls if name not in hidden]
+
+
+def panel_label(name: str, spec: dict[str, Any]) -> str:
+    """The label the panel shows: a scenario parameter without the list of scenarios that use it
+    (the panel shows it only for the scenario chosen)."""
+    param = PARAMS.get(name) or next((s.params[name] for s in SCENARIOS.values() if name in s.params), None)
+    return label(param) if param is not None and name not in PARAMS else str(spec["label"])

@@ -5,6 +5,8 @@ of its own, so our scenario name travels as `scenario_name`; a typed seed arrive
 typed in the browser must not leave the page without a model: the default world is built instead and
 `param_error` says why. Play steps the model in a thread while views may be drawn from another, so a
 step holds `lock`, and views read the model under it; `pacer` keeps Play from outrunning the views.
+A blank seed is drawn here, so even a "random" run has a `seed` that reproduces it; each year also
+records what the views of a past year need beyond the model's own history (`felt_history`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
+
+from bop.viz.data import Felt, felt_now
 from bop.viz.pacing import Pacer
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, ParameterError
@@ -28,6 +33,11 @@ def parse_seed(value: Any) -> int | None:
     if not text.isdigit():
         raise ParameterError(f"parameter 'seed' must be a whole number >= 0 or blank, got {value!r}")
     return int(text)
+
+
+def drawn_seed() -> int:
+    """A fresh seed for a run asked with a blank seed box (from the OS's entropy, not the model's)."""
+    return int(np.random.SeedSequence().generate_state(1)[0] % 2**31)
 
 
 def model_kwargs(scenario_name: str, strategy: str | None, params: dict[str, Any]) -> dict[str, Any]:
@@ -59,11 +69,18 @@ class LiveModel(BalanceOfPowerModel):
         self.lock = threading.RLock()
         self.pacer = Pacer()
         self.param_error: str | None = None
+        self.seed: int | None = (
+            None  # the seed the run was built with (None: the default world after an error)
+        )
+        self.felt_history: list[Felt] = []
         try:
             seed = parse_seed(rng)
+            seed = drawn_seed() if seed is None else seed
+            self.seed = seed
             kwargs = model_kwargs(scenario_name, strategy, params)
             super().__init__(rng=seed, **kwargs)
         except ParameterError as error:
+            self.seed = None
             super().__init__(rng=None, record_states=True)
             self.param_error = str(error)
         mesa_step = self.step  # Mesa's wrapper: advances time and the step count, then runs step()
@@ -74,3 +91,10 @@ class LiveModel(BalanceOfPowerModel):
                 mesa_step()
 
         self.step = locked_step  # type: ignore[method-assign]
+
+    def collect(self) -> None:
+        """Record the year as the model does, plus each state's felt threat (`felt_history`)."""
+        super().collect()
+        if self.steps == 0:  # a fresh start (also after a bad value made __init__ start over)
+            self.felt_history = []
+        self.felt_history.append(felt_now(self))

@@ -6,7 +6,9 @@ it, and if steps keep coming while it draws, its render loop never settles and S
 ("Too many renders triggered"). So when the views were last drawn by another thread, a step first
 waits until they have drawn the step before it, and then `gap` times that drawing time more, so the
 drawing thread can finish its render pass before the next change. When the stepping thread drew
-them itself (the usual case while playing), nothing waits; nor for a model no view has drawn.
+them itself (the usual case while playing), nothing waits; nor for a model no view draws (none has
+yet, or the views were closed: `forget`). The drawing time is that of a whole render pass of the
+views (the page measures it), not only of building their charts.
 """
 
 from __future__ import annotations
@@ -52,3 +54,10 @@ class Pacer:
         if pause > 0:
             time.sleep(pause)
         return time.monotonic() - start
+
+    def forget(self) -> None:
+        """The views stopped drawing (another tab is shown): steps no longer wait for them."""
+        with self._drawn:
+            self._drawn_step = -1
+            self._cost.clear()
+            self._drawn.notify_all()

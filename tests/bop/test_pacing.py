@@ -54,3 +54,10 @@ def test_a_stalled_view_holds_a_step_no_longer_than_the_limit():
     start = time.monotonic()
     assert pacer.wait(9) >= 0.3  # step 9 is never drawn
     assert time.monotonic() - start < 5.0  # it gave up rather than hanging
+
+
+def test_views_that_stopped_drawing_hold_no_step():
+    pacer = Pacer(longest_wait=5.0)
+    in_other_thread(lambda: pacer.drew(3, 0.5))
+    pacer.forget()  # the World tab was left for Compare: nothing will draw year 4
+    assert pacer.wait(4) == 0.0

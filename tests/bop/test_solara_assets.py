@@ -1,4 +1,5 @@
-"""scripts/solara_assets.py: which packages Solara asks its CDN for, and how they land in the cache.
+"""bop/viz/assets.py (`scripts/solara_assets.py`, `make assets`): which packages Solara asks its CDN
+for, plus the page's own (the map's outlines), and how they land in the cache.
 
 Uses a small fake Solara tree and a fake `npm` (a script that writes a real npm-style tarball), so
 the test needs no network; the browser tests exercise the real registry and the real Solara.
@@ -15,11 +16,17 @@ from pathlib import Path
 
 import pytest
 
+import bop.viz.assets as assets
+
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("solara_assets", ROOT / "scripts" / "solara_assets.py")
-assert spec is not None and spec.loader is not None
-assets = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(assets)
+
+
+def test_the_script_runs_the_packages_filler():
+    spec = importlib.util.spec_from_file_location("solara_assets", ROOT / "scripts" / "solara_assets.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main is assets.main
 
 
 def write(path: Path, text: str) -> None:
@@ -91,7 +98,9 @@ def test_fetch_unpacks_each_spec_into_the_cache(tmp_path, fake_npm, monkeypatch)
     cache = tmp_path / "cache"
     assert assets.main(["--cache", str(cache), "--check"]) == 1
     assert assets.main(["--cache", str(cache)]) == 0
-    for name in ("requirejs@2.3.6", "@scope/pkg@1.2.3"):
+    # Solara's two packages and the page's own country outlines
+    assert assets.missing_specs(cache) == []
+    for name in ("requirejs@2.3.6", "@scope/pkg@1.2.3", assets.WORLD_ATLAS):
         assert json.loads((cache / name / "package.json").read_text()) == {"name": name}
         assert (cache / name / "dist" / "x.js").read_text() == "ok"
     assert assets.main(["--cache", str(cache), "--check"]) == 0

@@ -1,17 +1,18 @@
-"""The visual server's parts without a browser: controls, the live model, data readers, components.
+"""The visual server's parts without a browser: controls, the live model, what the views read of a
+past year, and the components rendered with `solara.render`.
 
-The components are rendered with `solara.render` on the hand-built world of test_rules.py:
-A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5); A and B hedge, C balances. In year 1
-C allies with B against A (alliance 1, led by B, the stronger member); total power stays 13.
+The hand-built world of test_rules.py: A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5);
+A and B hedge, C balances. In year 1 C allies with B against A (alliance 1, led by B, the stronger
+member); total power stays 13. Threats (no noise, no revisionism, λ = 1): T_ij = p_j/(p_i+p_j)·e^-d_ij.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import threading
 
 import ipyvuetify
-import ipywidgets
 import numpy as np
 import pytest
 import solara
@@ -19,10 +20,34 @@ import solara.widgets
 from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.visualization.solara_viz import _build_model_init_kwargs
 
-from bop.viz.components import EquilibriumIndicators, EventLog, PowerShares, StatusCard, WorldMap
-from bop.viz.controls import initial_values, model_params
-from bop.viz.data import bloc_history, latest_events, war_log, wars_at
-from bop.viz.figures import PALETTE, MapPainter, bloc_color
+from bop.viz import charts
+from bop.viz.components import (
+    EquilibriumIndicators,
+    EventLog,
+    FocusPanel,
+    PowerShares,
+    StatusCard,
+    WorldMap,
+    default_focus,
+    membership_segments,
+    status_rows,
+)
+from bop.viz.controls import initial_values, model_params, panel_label, shown_controls
+from bop.viz.data import (
+    bloc_bands,
+    bloc_name,
+    bloc_of,
+    felt_now,
+    largest_bloc,
+    latest_events,
+    leaders_of,
+    series,
+    verdict_spans,
+    war_log,
+    wars_at,
+    wars_of,
+    year_of,
+)
 from bop.viz.live import LiveModel, parse_seed
 from model.model import BalanceOfPowerModel
 from model.params import PARAMS, STRATEGIES, Param, ParameterError
@@ -149,14 +174,103 @@ def test_steps_hold_the_lock_that_views_read_under():
     m.lock.release()
 
 
-# --- data readers --------------------------------------------------------------------------------------
-def test_bloc_history_matches_hand_shares():
+def test_a_blank_seed_is_drawn_so_the_run_can_be_rebuilt():
+    m = LiveModel(rng="", n_states=8)
+    assert isinstance(m.seed, int) and m.param_error is None
+    np.testing.assert_array_equal(m.power, BalanceOfPowerModel(rng=m.seed, n_states=8).power)
+    assert LiveModel(rng="seven").seed is None  # the default world after a bad seed has no seed to show
+
+
+def test_the_panel_shows_only_what_the_chosen_scenario_and_switches_use():
+    controls = model_params()
+    values = initial_values(controls)
+    shown = shown_controls(controls, values)
+    assert {"n_states", "power_sigma", "strategy_mix"} <= set(shown)
+    assert not {"kazakhstan_strategy", "nmc_year", "war_rate", "restraint"} & set(shown)  # war is off
+    real = shown_controls(controls, {**values, "scenario_name": "eurasia-2016", "war": True})
+    assert {"kazakhstan_strategy", "initial_alliances", "war_rate", "restraint", "war_hazard"} <= set(real)
+    # the random world's knobs (Scenario.ignores) and another scenario's own are hidden
+    assert not {"n_states", "power_sigma", "growth_sd", "strategy_mix", "nmc_year"} & set(real)
+    one_rule = shown_controls(controls, {**values, "strategy": "hedge"})
+    assert "strategy_mix" not in one_rule and "strategy" in one_rule
+    assert panel_label("kazakhstan_strategy", controls["kazakhstan_strategy"]) == "Kazakhstan strategy"
+    assert panel_label("n_states", controls["n_states"]) == "N states"
+
+
+# --- a past year, read back from the recorded history ----------------------------------------------
+def test_leaders_are_the_strongest_living_member_of_each_alliance():
+    power = np.array([5.0, 9.0, 1.0, 7.0, 3.0])
+    membership = np.array([2, 2, -1, 1, 1])
+    alive = np.array([True, False, True, True, True])
+    # alliance 2: state 1 (9) is dead, so 0 (5) leads; alliance 1: 3 (7) beats 4 (3)
+    assert leaders_of(power, membership, alive) == {1: 3, 2: 0}
+    assert leaders_of(power, np.full(5, -1), alive) == {}
+
+
+def test_a_past_year_is_read_from_the_history_not_the_present():
     m = allied_world(steps=2)
-    h = bloc_history(m)
-    assert list(h.steps) == [0, 1, 2] and list(h.ids) == [1]
-    # Year 0: nobody allied. Years 1-2: alliance 1 = B + C = 3/13; unaligned A = 10/13.
-    np.testing.assert_allclose(h.shares[:, 0], [0.0, 3 / 13, 3 / 13])
-    np.testing.assert_allclose(h.unaligned, [1.0, 10 / 13, 10 / 13])
+    before, after = year_of(m, 0), year_of(m, 1)
+    assert list(before.membership) == [-1, -1, -1] and before.leaders == {}
+    assert list(after.membership) == [-1, 1, 1] and after.leaders == {1: 1}  # B (2) leads C (1)
+    np.testing.assert_allclose(after.share, [10 / 13, 2 / 13, 1 / 13])
+    assert bloc_name(m.names, after, 1) == "B +1"
+    assert [bloc_of(m.names, after, i) for i in range(3)] == ["unaligned", "leads B +1", "in B +1"]
+    with pytest.raises(ValueError, match="year 3 was not recorded"):
+        year_of(m, 3)
+
+
+def test_the_largest_bloc_is_named_and_its_share_is_b_max():
+    m = allied_world()
+    for step in (0, 1):
+        text = largest_bloc(m.names, year_of(m, step), hegemony_share=0.5)
+        # A alone holds 10/13 = 0.769 in both years, against the B-C bloc's 3/13 in year 1
+        assert text == "A holds 0.769 alone, above the hegemony line"
+        assert f"{series(m, 'b_max')[step]:.3f}" in text
+    led = model(world([1.0, 2.0, 3.0], POSITION, ["balance"] * 3, alliances=[[1, 2]]))
+    # the bloc of B and C holds 5/6 = 0.833, led by C (3)
+    assert largest_bloc(led.names, year_of(led), 0.9) == "the bloc led by C holds 0.833 (2 states)"
+
+
+def test_felt_threat_is_the_threat_of_the_bloc_each_state_fears_most():
+    m = allied_world()
+    felt = felt_now(m)
+    # C fears A: 10/11·e^-0.5 = 0.5514; B fears A: 10/12·e^-1 = 0.3066; A fears the bloc B+C:
+    # 2/12·e^-1 + 1/11·e^-0.5 = 0.0613 + 0.0551 = 0.1165, led by B.
+    np.testing.assert_allclose(felt.felt, [0.11645, 0.30657, 0.55137], atol=1e-4)
+    assert list(felt.source) == [1, 0, 0] and felt.ties is None
+
+
+def test_the_live_model_records_felt_threat_every_year():
+    m = LiveModel(rng=4, n_states=6)
+    for _ in range(3):
+        m.step()
+    assert len(m.felt_history) == m.steps + 1 == len(m.state_history)
+    np.testing.assert_allclose(m.felt_history[-1].felt, felt_now(m).felt)
+    assert year_of(m, 2).felt is m.felt_history[2].felt
+
+
+def test_bands_give_a_predominant_state_alone_its_own_band():
+    m = allied_world(steps=2)
+    bands = bloc_bands(m)
+    # A (10/13) and B (2/13 in year 0) were alone with at least 0.1 of all power; C (1/13) was not
+    assert bands.names == ["B bloc", "A alone", "B alone", "other unaligned"]
+    assert bands.keys == ["A1", "S0", "S1", "unaligned"]
+    rows = {(int(y), bands.names[b]): s for y, b, s in zip(bands.year, bands.band, bands.share, strict=True)}
+    assert rows == pytest.approx(
+        {
+            (0, "A alone"): 10 / 13,
+            (0, "B alone"): 2 / 13,
+            (0, "other unaligned"): 1 / 13,
+            **{(t, "B bloc"): 3 / 13 for t in (1, 2)},
+            **{(t, "A alone"): 10 / 13 for t in (1, 2)},
+        }
+    )
+    assert charts.band_colors(bands) == [charts.PALETTE[0], *charts.LONE_COLORS[:2], charts.UNALIGNED_COLOR]
+
+
+def test_verdict_spans_are_runs_of_one_label():
+    labels = np.array(["not_converged", "not_converged", "static", "static", "static", "hegemony"])
+    assert verdict_spans(labels) == [(0, 1, "not_converged"), (2, 4, "static"), (5, 5, "hegemony")]
 
 
 def test_latest_events_are_newest_first_and_readable():
@@ -164,6 +278,7 @@ def test_latest_events_are_newest_first_and_readable():
     rows = latest_events(m)
     assert [r["step"] for r in rows] == [1, 1]
     assert {r["text"] for r in rows} == {"B formed A1 (balance)", "C formed A1 (balance)"}
+    assert latest_events(m, upto=0) == []  # nothing had happened by year 0
 
 
 def crisis(step: int, attackers: list[str], defenders: list[str], outcome: str, eliminated=()) -> dict:
@@ -200,6 +315,8 @@ def test_wars_are_read_from_the_war_log_and_crises_told_apart():
     # Only the war is drawn on the map; the tribute paid by C is not a war.
     assert [(w.initiator, w.target, w.attackers, w.defenders) for w in wars_at(m, 1)] == [(0, 1, [0], [1, 2])]
     assert wars_at(m, 0) == []
+    assert [w.step for w in war_log(m, upto=0)] == [0]
+    assert [w.step for w in wars_of(m, 2)] == [1] and wars_of(m, 2, upto=0) == []
     texts = [r["text"] for r in latest_events(m)]
     # Year 1 first, its crises (later log entries first) before its alliance events; year 0 last.
     assert texts == [
@@ -209,6 +326,7 @@ def test_wars_are_read_from_the_war_log_and_crises_told_apart():
         "B formed A1 (balance)",
         "crisis: B vs A (backed down)",
     ]
+    assert [r["text"] for r in latest_events(m, upto=0)] == ["crisis: B vs A (backed down)"]
     assert wars_at(allied_world(), 1) == []  # no war log, no wars
 
 
@@ -226,83 +344,125 @@ def test_the_war_log_of_a_real_run_is_read():
     assert len(wars_at(m, last)) == len(fought)
 
 
-def test_bloc_colours_are_stable_per_alliance():
-    assert bloc_color(1) == PALETTE[0] and bloc_color(1 + len(PALETTE)) == PALETTE[0]
-    assert bloc_color(-1) == "#ffffff"
+def test_the_status_of_a_past_year_matches_the_model_frame_of_that_year():
+    m = LiveModel(rng=5, n_states=15)
+    for _ in range(12):
+        m.step()
+    frame = m.model_frame()
+    for step in (0, 6, 12):
+        rows = dict(status_rows(m, step))
+        assert rows["Year"] == str(step)
+        row = frame.iloc[step]
+        assert rows["CON / N_eff / polarity"] == f"{row['con']:.3f} / {row['n_eff']:.2f} / {row['polarity']}"
+        assert f"{row['b_max']:.3f}" in rows["Largest bloc"]
+        assert rows["States alive"] == f"{row['states_alive']} of 15"
+        assert rows["Alliances"].split(" ")[0] == str(row["alliances"])
+        assert rows["Equilibrium"].startswith(str(row["equilibrium"]).replace("_", " "))
+        assert ("Run at" in rows) == (step != 12)
+    assert dict(status_rows(m))["Seed"] == "5"
 
 
-def test_map_greys_the_eliminated_and_draws_ties_and_wars():
-    m = allied_world()
-    m.alive[0] = False  # A eliminated by hand, and a war of B on A logged this year
-    log_crises(m, crisis(1, ["B"], ["A"], "initiator_won"))
-    painter = MapPainter(m)
-    painter.draw(m)
-    assert len(painter.ties.get_segments()) == 1  # C to its leader B
-    np.testing.assert_allclose(painter.ties.get_segments()[0], [POSITION[1], POSITION[2]])
-    np.testing.assert_allclose(painter.fronts.get_segments()[0], [POSITION[1], POSITION[0]])
-    np.testing.assert_allclose(painter.dead.get_offsets(), [POSITION[0]])
-    assert painter.states.get_sizes()[0] == 0  # the dead are drawn as grey crosses, not dots
-    labels = [t.get_text() for t in painter.legend.get_texts()]
-    assert labels == ["A1 (B)", "unaligned", "eliminated", "war"]
-    m.step()  # next year: the war is over, its line goes
-    painter.draw(m)
-    assert len(painter.fronts.get_segments()) == 0
+def test_the_focus_strip_has_one_segment_per_run_of_membership():
+    m = allied_world(steps=3)
+    # C is alone in year 0, then in alliance 1 (led by B) from year 1 on
+    assert membership_segments(m, 2, shown=3) == [
+        {"from": 0, "to": 1, "bloc": "unaligned", "color": charts.UNALIGNED_COLOR},
+        {"from": 1, "to": 4, "bloc": "in B +1", "color": charts.PALETTE[0]},
+    ]
 
 
-def test_real_world_maps_put_longitude_across_and_latitude_up():
-    w = world([3.0, 1.0], [(51.2, 71.4), (55.8, 37.6)], ["hedge", "hedge"], names=["KAZ", "RUS"])
-    w.units = "km"
-    m = model(w)
-    painter = MapPainter(m)
-    np.testing.assert_allclose(painter.states.get_offsets(), [(71.4, 51.2), (37.6, 55.8)])
+def test_the_focus_state_is_kazakhstan_where_it_exists():
+    assert default_focus(LiveModel(rng=1, scenario_name="eurasia-2016")) == "Kazakhstan"
+    assert default_focus(allied_world()) == "A"  # else the strongest at the start
 
 
-# --- components through solara.render -------------------------------------------------------------------
-@pytest.mark.parametrize("component", [WorldMap, PowerShares, EquilibriumIndicators])
-def test_each_figure_component_renders_an_svg_with_the_current_year(component):
-    m = allied_world()
-    _, rc = solara.render(component(m), handle_error=False)
-    image = rc.find(ipywidgets.Image).widget
-    text = bytes(image.value).decode()
-    assert image.format == "svg+xml" and text.lstrip().startswith("<?xml") and "<svg" in text
-    assert "<path" in text  # something is drawn
-    if component is WorldMap:
-        assert "Year 1: 1 alliances" in text and "A1 (B)" in text
-    if component is EquilibriumIndicators:
-        assert "Equilibrium: not converged" in text
-
-
+# --- components through solara.render -------------------------------------------------------------
 def _html(rc) -> str:
     return html.unescape(" ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets))
 
 
-def test_status_card_shows_the_hand_world():
-    m = allied_world()
-    _, rc = solara.render(StatusCard(m), handle_error=False)
+def _spec(rc) -> dict:
+    return rc.find(solara.widgets.VegaLite).widget.spec
+
+
+def test_status_card_shows_the_hand_world_in_the_year_shown():
+    m = allied_world(steps=2)
+    _, rc = solara.render(StatusCard(m, 2, 1), handle_error=False)
     text = _html(rc)
     for expected in (
         "<th>Year</th><td>1</td>",
+        "<th>Run at</th><td>year 2 (Step and Play go on from there)</td>",
         "<th>States alive</th><td>3 of 3</td>",
-        "<th>Alliances</th><td>1 (A1: B +1)</td>",
-        f"<th>Largest bloc b_max</th><td>{10 / 13:.3f}</td>",  # unaligned A is the largest bloc
+        "<th>Alliances</th><td>1 (B +1)</td>",
+        "<th>Largest bloc</th><td>A holds 0.769 alone, above the hegemony line</td>",
         "<th>Strategies</th><td>balance 1, hedge 2</td>",
         '<th>Equilibrium</th><td><span class="bop-verdict" style="background:#888888">not converged</span>',
     ):
         assert expected in text
+    _, rc = solara.render(StatusCard(m, 2, 0), handle_error=False)
+    assert "<th>Alliances</th><td>0</td>" in _html(rc)
 
 
 def test_status_card_reports_a_parameter_error():
     m = LiveModel(strategy_mix="nonsense")
-    _, rc = solara.render(StatusCard(m), handle_error=False)
+    _, rc = solara.render(StatusCard(m, 0, 0), handle_error=False)
     message = rc.find(ipyvuetify.Alert).widget.children[0]
     assert "'strategy_mix'" in message and "default world" in message
 
 
-def test_event_log_lists_the_alliance_events():
-    _, rc = solara.render(EventLog(allied_world()), handle_error=False)
+def test_event_log_lists_the_alliance_events_up_to_the_year_shown():
+    m = allied_world(steps=2)
+    _, rc = solara.render(EventLog(m, 2, 2), handle_error=False)
     text = _html(rc)
     assert text.index("C formed A1 (balance)") < text.index("B formed A1 (balance)")  # newest first
     assert "<th>year 1</th>" in text
-    _, rc = solara.render(EventLog(model(world(POWER, POSITION, ["hedge"] * 3))), handle_error=False)
+    _, rc = solara.render(EventLog(m, 2, 0), handle_error=False)
     assert rc.find(solara.widgets.HTML).widgets == []
     assert rc.find(ipyvuetify.Html, tag="span").widget.children == ["No alliance or war events yet."]
+
+
+@pytest.mark.parametrize("component", [PowerShares, EquilibriumIndicators])
+def test_each_time_chart_marks_the_year_shown(component):
+    m = allied_world(steps=3)
+    _, rc = solara.render(component(m, 3, 1), handle_error=False)
+    spec = _spec(rc)
+    rules = [layer for layer in _layers(spec) if layer.get("data", {}).get("values") == [{"year": 1}]]
+    assert rules and all(layer["mark"]["type"] == "rule" for layer in rules)
+    json.dumps(spec)  # plain JSON: no numpy scalars left in it
+
+
+def _layers(spec: dict) -> list[dict]:
+    """Every layer of a (possibly concatenated) spec."""
+    found = []
+    for key in ("layer", "vconcat", "hconcat"):
+        for part in spec.get(key, []):
+            found += [part, *_layers(part)]
+    return found
+
+
+def test_the_world_map_draws_the_year_shown_and_a_click_picks_the_focus():
+    m = allied_world(steps=2)
+    picked: list[str] = []
+    _, rc = solara.render(WorldMap(m, 2, 0, "C", picked.append), handle_error=False)
+    widget = rc.find(solara.widgets.VegaLite).widget
+    assert widget.spec["title"]["text"] == "World in year 0"
+    assert widget.spec["title"]["subtitle"].startswith("0 alliances")
+    widget.on_click({"state": "B"})
+    assert picked == ["B"]
+
+
+def test_the_focus_panel_tells_the_states_fortunes():
+    m = LiveModel(rng=1, scenario_name="eurasia-2016")
+    for _ in range(3):
+        m.step()
+    _, rc = solara.render(FocusPanel(m, 3, 2, None, lambda name: None), handle_error=False)
+    text = _html(rc)
+    year = year_of(m, 2)
+    k = m.names.index("Kazakhstan")
+    assert "<th>Strategy</th><td>hedge</td>" in text
+    assert f"<th>Share of power</th><td>{year.share[k]:.3f}</td>" in text
+    assert f"<th>Felt threat</th><td>{year.felt[k]:.3f}, most from" in text
+    spec = _spec(rc)
+    assert spec["title"]["text"] == "Kazakhstan: felt threat"
+    felt = spec["vconcat"][0]["layer"][0]["data"]["values"][0]["felt threat"]
+    np.testing.assert_allclose(felt, [r.felt[k] for r in m.felt_history], atol=1e-5)

@@ -1,44 +1,46 @@
-"""The visual server in a real browser: Reset, Step, Play/Pause, a rebuilt model, drawn views.
+"""The visual server in a real browser: Reset, Step, Play/Pause, a rebuilt model, every view drawn, the
+year slider, export and share, the comparison of two runs.
 
-Runs `solara run app.py` on a free port (tests/appserver.py) and drives Debian's Chromium through
-Playwright. Screenshots go to test-artifacts/. Every browser console error fails the test.
+Runs `bop app` on a free port (tests/appserver.py) and drives Debian's Chromium through Playwright.
+Screenshots go to test-artifacts/. Every browser console error, and every Vega warning (a chart
+drawn other than as specified), fails the test. Values are checked against a twin: the same controls
+built and stepped in Python.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import subprocess
+import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 from bop.viz.controls import initial_values, model_params
+from bop.viz.data import largest_bloc, year_of
 from bop.viz.live import LiveModel
+from bop.viz.panels import run_for, settings_text
 
 LOAD_TIMEOUT = 90_000  # ms: the first page load compiles the front end on a busy 2-core machine
 STEP_TIMEOUT = 30_000
-# Size of an <img> and the share of its pixels that are not white.
-INK = """img => {
-  const canvas = document.createElement("canvas");
-  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-  const context = canvas.getContext("2d");
-  context.drawImage(img, 0, 0);
-  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  let inked = 0;
-  for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 720) inked++;
-  return [img.naturalWidth, img.naturalHeight, inked / (data.length / 4)];
-}"""
+BOP = Path(sys.executable).parent / "bop"
 
 
 @pytest.fixture
 def app(page: Page, app_url: str) -> Iterator[Page]:
-    """The page, loaded and ready; fails afterwards if the browser logged an error."""
+    """The page, loaded and ready; fails afterwards if the browser logged an error or Vega a warning."""
     problems: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console error: {message.text}")
+        if message.type == "error" or (message.type == "warning" and message.text.startswith("WARN")):
+            problems.append(f"console {message.type}: {message.text}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -50,7 +52,15 @@ def app(page: Page, app_url: str) -> Iterator[Page]:
     assert not problems, "\n".join(problems)
 
 
-def status(page: Page, row: str):
+def twin(steps: int, **controls: Any) -> LiveModel:
+    """The page's model built in Python from the same controls (the seed as the browser sends it)."""
+    m = LiveModel(**{**initial_values(model_params()), **controls})
+    for _ in range(steps):
+        m.step()
+    return m
+
+
+def status(page: Page, row: str) -> Locator:
     """The value cell of one row of the status card."""
     header = page.locator("th", has_text=re.compile(f"^{re.escape(row)}$"))
     return page.locator("table.bop-status tr", has=header).locator("td")
@@ -60,25 +70,58 @@ def year(page: Page) -> int:
     return int(status(page, "Year").inner_text())
 
 
+def chart(page: Page, title: str) -> Locator:
+    """The Vega chart whose title starts with `title`."""
+    return page.locator(
+        ".vega-embed", has=page.locator("svg text", has_text=re.compile(f"^{re.escape(title)}"))
+    )
+
+
 def expect_drawn(page: Page) -> None:
-    """The map and both plots are decoded images, and something is drawn on them (not all white)."""
-    images = page.locator(".vue-grid-item img")
-    expect(images).to_have_count(3, timeout=STEP_TIMEOUT)
-    for k in range(3):
-        width, height, inked = images.nth(k).evaluate(INK)
-        assert width > 200 and height > 150 and inked > 0.02, (k, width, height, inked)
+    """The map, the network, both time charts and the focus chart are drawn, with marks on them."""
+    for title in (
+        "World in year",
+        "Alliance network in year",
+        "Power shares by bloc",
+        "Equilibrium indicators",
+    ):
+        marks = chart(page, title).locator("svg.marks path")
+        expect(marks.first).to_be_attached(timeout=STEP_TIMEOUT)
+        assert marks.count() > 3, title
+    expect(page.locator(".vega-embed svg.marks")).to_have_count(5, timeout=STEP_TIMEOUT)
 
 
 def click(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def step(page: Page, times: int) -> None:
+    start = year(page)
+    for k in range(1, times + 1):
+        click(page, "Step")
+        expect(status(page, "Year")).to_have_text(str(start + k), timeout=STEP_TIMEOUT)
+
+
+def slider(page: Page, label: str) -> Locator:
+    return page.locator(".v-input", has=page.get_by_text(label, exact=True)).get_by_role("slider")
+
+
+def pick_eurasia_with_war(page: Page) -> None:
+    page.get_by_label("Scenario", exact=True).click(force=True)  # opens Vuetify's menu
+    page.get_by_role("option", name="eurasia-2016").click()
+    expect(page.get_by_text("Kazakhstan strategy", exact=True)).to_be_visible()
+    page.get_by_label("War", exact=True).check(force=True)
+    expect(page.get_by_text("War rate", exact=True)).to_be_visible()
+    click(page, "Reset")
+    expect(status(page, "States alive")).to_have_text("18 of 18", timeout=STEP_TIMEOUT)
+
+
 def test_reset_step_and_play_pause(app: Page, artifacts: Path):
+    expect(app).to_have_title("Balance of power")
+    expect(app.get_by_role("tab", name="World")).to_be_visible()
     click(app, "Reset")
     expect(status(app, "Year")).to_have_text("0", timeout=STEP_TIMEOUT)
-    for k in range(1, 4):
-        click(app, "Step")
-        expect(status(app, "Year")).to_have_text(str(k), timeout=STEP_TIMEOUT)
+    step(app, 3)
     expect(app.get_by_text("Time: 3.0")).to_be_visible()  # Mesa's own step counter agrees
     expect(app.locator("table.bop-events tr").first).to_be_visible()
     expect_drawn(app)
@@ -100,11 +143,11 @@ def test_reset_step_and_play_pause(app: Page, artifacts: Path):
 def test_playing_at_the_fastest_interval_keeps_the_page_alive(app: Page, artifacts: Path):
     # Steps then come faster than the views draw; the model's pacer keeps Solara's render loop
     # settling (without it: "Too many renders triggered" and a dead page).
-    label = app.get_by_text("Play Interval (ms)", exact=True)
-    thumb = app.locator(".v-input", has=label).get_by_role("slider")
+    thumb = slider(app, "Play Interval (ms)")
     thumb.focus()
     thumb.press("Home")
     expect(thumb).to_have_attribute("aria-valuenow", "1")
+    expect(app.locator(".bop-slider", has_text="Play Interval (ms)")).to_contain_text("1")  # its value shown
     click(app, "▶")
     expect(status(app, "Year")).to_have_text(re.compile(r"^(2\d|[3-9]\d|\d{3,})$"), timeout=60_000)
     click(app, "❚❚")
@@ -119,8 +162,7 @@ def test_changing_the_strategy_mix_and_resetting_rebuilds_the_model(app: Page, a
     mix = app.get_by_label("Strategy mix")
     mix.fill("bandwagon:1")
     mix.press("Enter")
-    click(app, "Step")
-    expect(status(app, "Year")).to_have_text("1", timeout=STEP_TIMEOUT)
+    step(app, 1)
     click(app, "Reset")
     expect(status(app, "Year")).to_have_text("0", timeout=STEP_TIMEOUT)
     expect(status(app, "Strategies")).to_have_text("bandwagon 20", timeout=STEP_TIMEOUT)
@@ -128,19 +170,45 @@ def test_changing_the_strategy_mix_and_resetting_rebuilds_the_model(app: Page, a
     app.screenshot(path=artifacts / "bandwagon-world.png", full_page=True)
 
 
-def test_a_real_scenario_with_war_from_the_dropdown(app: Page, artifacts: Path):
-    app.get_by_label("Scenario", exact=True).click(force=True)  # opens Vuetify's menu
-    app.get_by_role("option", name="eurasia-2016").click()
-    app.get_by_label("War", exact=True).check(force=True)
-    click(app, "Reset")
-    expect(status(app, "States alive")).to_have_text("18 of 18", timeout=STEP_TIMEOUT)
+def test_a_real_scenario_draws_country_outlines_names_its_hegemon_and_hides_random_world_knobs(
+    app: Page, artifacts: Path
+):
+    expect(app.get_by_text("N states", exact=True)).to_be_visible()
+    pick_eurasia_with_war(app)
     expect(status(app, "Parameters")).to_contain_text("war on, restraint")
-    # The map is drawn on longitude/latitude, with the capitals' countries named.
-    map_svg = app.locator(".vue-grid-item img").first.evaluate("img => fetch(img.src).then(r => r.text())")
-    assert "Kazakhstan" in map_svg and "longitude" in map_svg
-    for k in range(1, 4):
-        click(app, "Step")
-        expect(status(app, "Year")).to_have_text(str(k), timeout=STEP_TIMEOUT)
+    # The random world's knobs are gone, the scenario's own are there, war's under the War switch.
+    for gone in ("N states", "Power sigma", "Strategy mix"):
+        expect(app.get_by_text(gone, exact=True)).to_have_count(0)
+    for shown in ("Kazakhstan strategy", "Initial alliances", "War rate"):
+        expect(app.get_by_text(shown, exact=True)).to_be_visible()
+    step(app, 3)
+    m = twin(3, scenario_name="eurasia-2016", war=True)
+    expect(status(app, "Largest bloc")).to_have_text(largest_bloc(m.names, year_of(m), 0.5))
+    world = chart(app, "World in year 3")
+    # Natural Earth's 177 country outlines (110m), 18 of them filled by bloc, one for the focus state
+    outlines = world.locator("g.mark-shape path")
+    expect(outlines.first).to_be_attached(timeout=STEP_TIMEOUT)
+    assert outlines.count() >= 177 + 18
+    expect(world.locator("svg text", has_text="Kazakhstan")).to_have_count(1)
+    expect(app.get_by_text("Focus: Kazakhstan")).to_be_visible()
+    # Hovering a state's dot shows its tooltip: state, share, bloc, strategy, felt threat.
+    tooltip = app.locator("#vg-tooltip-element")
+    dots = world.locator("g.mark-symbol path")
+    for k in range(dots.count()):
+        dots.nth(k).hover(force=True)
+        if "Kazakhstan" in (tooltip.text_content() or ""):
+            break
+    text = tooltip.inner_text()
+    k = m.names.index("Kazakhstan")
+    for expected in (
+        "Kazakhstan",
+        "share of power",
+        "bloc",
+        "hedge",
+        "felt threat",
+        f"{m.felt_history[-1].felt[k]:.3f}",
+    ):
+        assert expected in text, (expected, text)
     expect_drawn(app)
     app.screenshot(path=artifacts / "eurasia-2016-war.png", full_page=True)
 
@@ -150,12 +218,92 @@ def test_a_typed_seed_rebuilds_the_same_world_as_python(app: Page):
     seed.fill("7")
     seed.press("Enter")
     click(app, "Reset")
-    expect(status(app, "Year")).to_have_text("0", timeout=STEP_TIMEOUT)
-    click(app, "Step")
-    expect(status(app, "Year")).to_have_text("1", timeout=STEP_TIMEOUT)
-    # The same controls in Python, with the seed as the browser sends it (text).
-    twin = LiveModel(**{**initial_values(model_params()), "rng": "7"})
-    twin.step()
-    expected = f"{twin.summary()['b_max']:.3f}"
-    expect(status(app, "Largest bloc b_max")).to_have_text(expected, timeout=STEP_TIMEOUT)
-    assert twin.param_error is None
+    expect(status(app, "Seed")).to_have_text("7", timeout=STEP_TIMEOUT)
+    step(app, 1)
+    m = twin(1, rng="7")
+    expect(status(app, "Largest bloc")).to_contain_text(f"{m.summary()['b_max']:.3f}", timeout=STEP_TIMEOUT)
+    assert m.param_error is None
+
+
+def test_scrubbing_to_a_past_year_redraws_every_view_and_step_goes_on_from_the_present(
+    app: Page, artifacts: Path
+):
+    step(app, 6)
+    thumb = slider(app, "Year shown")
+    thumb.focus()
+    thumb.press("Home")
+    for _ in range(3):
+        thumb.press("ArrowRight")
+    expect(status(app, "Year")).to_have_text("3", timeout=STEP_TIMEOUT)
+    expect(status(app, "Run at")).to_contain_text("year 6")
+    m = twin(6)
+    row = m.model_frame().iloc[3]
+    expect(status(app, "Largest bloc")).to_have_text(largest_bloc(m.names, year_of(m, 3), 0.5))
+    expect(status(app, "CON / N_eff / polarity")).to_have_text(
+        f"{row['con']:.3f} / {row['n_eff']:.2f} / {row['polarity']}"
+    )
+    for title in ("World in year 3", "Alliance network in year 3", "Equilibrium indicators (year 3"):
+        expect(chart(app, title)).to_have_count(1, timeout=STEP_TIMEOUT)
+    expect(app.get_by_text("Latest events up to year 3")).to_be_visible()
+    app.screenshot(path=artifacts / "scrubbed-to-year-3.png", full_page=True)
+    click(app, "Step")  # the run goes on from year 6, and the views follow it again
+    expect(status(app, "Year")).to_have_text("7", timeout=STEP_TIMEOUT)
+    expect(status(app, "Run at")).to_have_count(0)
+    expect(chart(app, "World in year 7")).to_have_count(1, timeout=STEP_TIMEOUT)
+
+
+def test_export_gives_the_models_frames_and_the_command_reproduces_the_run(app: Page, tmp_path: Path):
+    pick_eurasia_with_war(app)
+    step(app, 8)
+    m = twin(8, scenario_name="eurasia-2016", war=True)
+    with app.expect_download() as download:
+        app.get_by_role("button", name="Run as Parquet (.zip)").click()
+    path = tmp_path / "run.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        for name, frame in {
+            "model": m.model_frame(),
+            "states": m.states_frame(),
+            "events": m.events_frame(),
+            "wars": m.wars_frame(),
+        }.items():
+            read = pd.read_parquet(io.BytesIO(archive.read(f"{name}.parquet")))
+            if name == "wars":
+                read = read.assign(**{c: read[c].map(list) for c in ("attackers", "defenders", "eliminated")})
+            pd.testing.assert_frame_equal(read, frame, check_dtype=False)
+        summary = json.loads(archive.read("summary.json"))
+    line = app.get_by_label("Copy as command").input_value()
+    assert line == "bop run --scenario eurasia-2016 --set war=true --seed 42 --steps 8"
+    words = line.split()[2:]
+    ran = subprocess.run([str(BOP), "run", *words, "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(ran.stdout) == {k: v for k, v in summary.items() if k != "params"} == m.summary()
+    app.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    click(app, "Copy")
+    expect(app.get_by_role("button", name="Copied")).to_be_visible()
+    assert app.evaluate("navigator.clipboard.readText()") == line
+    # Each chart saves itself: the map as SVG from its "…" menu.
+    world = chart(app, "World in year 8")
+    world.locator("details summary").click()
+    with app.expect_download() as figure:
+        world.get_by_text("Save as SVG").click()
+    figure.value.save_as(tmp_path / "map.svg")
+    assert (tmp_path / "map.svg").read_text().lstrip().startswith("<svg")
+
+
+def test_compare_plays_two_runs_on_shared_axes(app: Page, artifacts: Path):
+    step(app, 2)
+    app.get_by_role("tab", name="Compare").click()
+    click(app, "Run both")
+    table = app.locator("table.bop-compare")
+    expect(table).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(table.locator("th", has_text="A (seed 42)")).to_be_visible()
+    expect(table.locator("th", has_text="B (seed 43)")).to_be_visible()
+    base = twin(0)
+    runs = [run_for(seed, settings_text(base), 100) for seed in (42, 43)]
+    b_max = table.locator("tr", has=app.locator("th", has_text="largest bloc b_max")).locator("td")
+    expect(b_max).to_have_text([f"{r.summary()['b_max']:.3f}" for r in runs])
+    lines = chart(app, "Two runs on shared axes")
+    expect(lines.locator("g.mark-line path").first).to_be_attached(timeout=STEP_TIMEOUT)
+    assert lines.locator("g.mark-line path").count() >= 2 * 4  # two runs in each of four panels
+    expect(chart(app, "Power shares by bloc, side by side")).to_have_count(1)
+    app.screenshot(path=artifacts / "compare.png", full_page=True)
