@@ -596,7 +596,7 @@ def indicators(frame: dict[str, np.ndarray], shown: int, hegemony: float) -> dic
     last = int(years[-1])
     spans = [
         {"from": a, "to": max(b, a + 0.5), "verdict": label.replace("_", " "), "color": VERDICT_COLORS[label]}
-        for a, b, label in verdict_spans(frame["equilibrium"])
+        for a, b, label in verdict_spans(frame["equilibrium"], frame.get("equilibrium_since"))
         if label in VERDICT_COLORS
     ]
     shade = {

@@ -36,7 +36,7 @@ from bop.viz.layout import network_layout
 from model.model import BalanceOfPowerModel
 
 EVENT_LIMIT = 12
-MEASURES = ("b_max", "s_max", "con", "n_eff", "polarity", "equilibrium")
+MEASURES = ("b_max", "s_max", "con", "n_eff", "polarity", "equilibrium", "equilibrium_since")
 
 
 def reading(model: BalanceOfPowerModel) -> Any:

@@ -234,12 +234,18 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def verdict_spans(labels: np.ndarray) -> list[tuple[int, int, str]]:
-    """Runs of years with one equilibrium label: (first year, last year, label)."""
+def verdict_spans(labels: np.ndarray, since: np.ndarray | None = None) -> list[tuple[int, int, str]]:
+    """Runs of years with one equilibrium label: (first year, last year, label).
+
+    `labels` is the label known at each step; with `since` (the per-step `equilibrium_since`, −1 while
+    not converged) a span starts at its label's onset, the first step of its first window, as the
+    status card says — not where it became known, 2W − 1 steps later (docs/ODD.md §7.8).
+    """
     spans, start = [], 0
     for k in range(1, len(labels) + 1):
         if k == len(labels) or labels[k] != labels[start]:
-            spans.append((start, k - 1, str(labels[start])))
+            onset = int(since[start]) if since is not None and since[start] >= 0 else start
+            spans.append((min(onset, start), k - 1, str(labels[start])))
             start = k
     return spans
 

@@ -273,6 +273,14 @@ def test_verdict_spans_are_runs_of_one_label():
     assert verdict_spans(labels) == [(0, 1, "not_converged"), (2, 4, "static"), (5, 5, "hegemony")]
 
 
+def test_verdict_spans_start_at_the_onset_the_status_card_names():
+    # static became known at step 4 but held from step 1 (the first step of its first window); the
+    # shading starts at 1, as "since year 1" says, and the unconverged span before it is cut short
+    labels = np.array(["not_converged"] * 4 + ["static"] * 3)
+    since = np.array([-1, -1, -1, -1, 1, 1, 1])
+    assert verdict_spans(labels, since) == [(0, 3, "not_converged"), (1, 6, "static")]
+
+
 def test_latest_events_are_newest_first_and_readable():
     m = allied_world()
     rows = latest_events(m)

@@ -32,7 +32,17 @@ from bop.viz.live import LiveModel
 from tests.worlds import model, world
 
 SCHEMA = cache_dir(None) / "vega-lite@5" / "build" / "vega-lite-schema.json"
-needs_assets = pytest.mark.skipif(not SCHEMA.is_file(), reason="Solara's asset cache is empty: make assets")
+# These read Solara's asset cache (the Vega-Lite schema, the world atlas), which `make test` fills before
+# it runs them (make assets); they are marked `browser` so `make test-fast`, which fills nothing, leaves
+# them out. A missing cache is a failure of setup, never a skip.
+needs_assets = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def asset_cache(request: pytest.FixtureRequest) -> None:
+    """Fail, naming the fix, when a test that needs the asset cache finds it empty."""
+    if request.node.get_closest_marker("browser") and not SCHEMA.is_file():
+        pytest.fail(f"Solara's asset cache is empty ({SCHEMA.parent.parent}): run make assets")
 
 
 @pytest.fixture(scope="module")
