@@ -90,8 +90,9 @@ def test_the_csv_download_holds_the_same_rows():
             for column in frame.columns:
                 if frame[column].dtype.kind == "f":
                     np.testing.assert_allclose(read[column], expected[column], rtol=1e-12)
-                else:
-                    assert read[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+                else:  # a missing value (e.g. equilibrium_since before any label) is an empty CSV cell
+                    want = expected[column].astype(object).where(expected[column].notna(), "")
+                    assert read[column].astype(str).tolist() == want.astype(str).tolist(), column
     wars = csv_ready(m.wars_frame())
     if len(wars):
         assert wars["attackers"].iloc[0] == ";".join(m.wars_frame()["attackers"].iloc[0])
