@@ -26,7 +26,7 @@ from bop.validation.check import Check, Evaluation, Row, interval, register
 SIZES = (3, 4, 5, 7, 10)
 KAPLAN_MIN = 5  # Kaplan: at least five essential actors
 WAGNER_BEST = 3  # Wagner: three the most stable
-PARTS = ("stable", "essential_survived", "hegemony")
+PARTS = ("stable", "essential_survived", "hegemony", "hegemony_single", "hegemony_coalition")
 
 
 def design(quick: bool) -> dict[str, Any]:
@@ -97,7 +97,11 @@ def evaluate(folder: Path) -> Evaluation:
         + ", ".join(f"{1 - s:.2f}" for s in lost["share"])
         + " of runs and hegemony at the end in "
         + ", ".join(f"{s:.2f}" for s in tables["hegemony"]["share"])
-        + f" (N = {', '.join(map(str, SIZES))})."
+        + f" (N = {', '.join(map(str, SIZES))}), one state above the line in "
+        + ", ".join(f"{s:.2f}" for s in tables["hegemony_single"]["share"])
+        + " and a coalition in "
+        + ", ".join(f"{s:.2f}" for s in tables["hegemony_coalition"]["share"])
+        + " (at the start, any two of three equal states hold more than half)."
     )
     return Evaluation(rows, text, plot={"tables": tables})
 

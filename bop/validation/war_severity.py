@@ -5,9 +5,9 @@ log₁₀ P(S > s) ≈ 1.27 − 0.41 log₁₀ s. The check fits the same estima
 the model's: the Clauset-Shalizi-Newman maximum-likelihood tail exponent with its cut-off chosen by
 the KS distance (`bop.validation.stats.power_law`; the slope of the log-log complementary cumulative
 distribution is 1 − α), with bootstrap intervals (wars resampled for the data, runs for the model).
-A model war's severity is the power it destroyed (the war log's `costs`) as a share of all power at
-the start of its year: the model's total power grows over a run, and the share keeps one war
-comparable with another (fatalities are not deflated either, but the slope of a power law does not
+A model war's severity is the power it destroyed (the war log's `costs`) as a share of all power
+at the start of its year's war phase: the model's total power grows over a run, and the share keeps
+one war comparable with another (fatalities are not deflated either, but the slope of a power law does not
 depend on the unit).
 """
 
@@ -57,17 +57,19 @@ def recorded_wars() -> pd.Series:
 
 
 def model_wars(folder: Path) -> pd.DataFrame:
-    """The model's wars (crises that were fought) with `severity`: costs over all living states'
-    power at the end of the previous year."""
+    """The model's wars (crises that were fought) with `severity`: costs over all power at the start of
+    that year's war phase. Transfers only move power and costs destroy it, so that total is the
+    living states' power at the end of the year (the per-state history) plus the year's costs."""
     wars = load_steps(folder, "wars")
     if wars.empty:
         return pd.DataFrame(columns=["run", "step", "costs", "severity"])
     wars = wars[wars["outcome"].isin(WAR_OUTCOMES) & (wars["costs"] > 0)]
     states = load_steps(folder, "states")
-    living = states[states["alive"].astype(bool)]
-    total = living.groupby(["run", "step"])["power"].sum()
-    before = pd.MultiIndex.from_arrays([wars["run"], wars["step"] - 1])
-    return wars.assign(severity=wars["costs"].to_numpy() / total.reindex(before).to_numpy())
+    living = states[states["alive"].astype(bool)].groupby(["run", "step"])["power"].sum()
+    destroyed = wars.groupby(["run", "step"])["costs"].sum()
+    key = pd.MultiIndex.from_arrays([wars["run"], wars["step"]])
+    total = living.reindex(key).to_numpy() + destroyed.reindex(key).to_numpy()
+    return wars.assign(severity=wars["costs"].to_numpy() / total)
 
 
 def fitted(groups: list[np.ndarray], seed: int) -> tuple[PowerLaw, tuple[float, float]]:
@@ -111,9 +113,9 @@ def evaluate(folder: Path) -> Evaluation:
         text += (
             f"The model's large wars are too rare: the largest destroyed {number(wars['severity'].max())} "
             f"of all power, and none can destroy more than war_cost = {number(ceiling)} of it (two "
-            "halves of the system at war). A war is one crisis between two sides that "
-            "destroys at most war_cost · 2 P_A P_D / (P_A + P_D) of their power in one year, so its size "
-            "is bounded by the powers the sides bring. In Cederman's model wars last and spread to "
+            "halves of the system at war). A war is one crisis between two sides, each of which loses "
+            "war_cost · 2 P_A P_D / (P_A + P_D) in one year, so its size is bounded by the powers the "
+            "sides bring. In Cederman's model wars last and spread to "
             "neighbours while they last; the mechanism missing here is war that diffuses and escalates "
             "(contagion, duration), which makes the size distribution heavy-tailed."
         )
