@@ -101,7 +101,7 @@ def evaluate(folder: Path) -> Evaluation:
         + ", ".join(f"{s:.2f}" for s in tables["hegemony_single"]["share"])
         + " and a coalition in "
         + ", ".join(f"{s:.2f}" for s in tables["hegemony_coalition"]["share"])
-        + " (at the start, any two of three equal states hold more than half)."
+        + "."
     )
     return Evaluation(rows, text, plot={"tables": tables})
 

@@ -38,6 +38,8 @@ class Outcome:
     evaluation: Evaluation
     ran: int  # runs made in this call (0 when the sweep was already complete)
     commits: list[str]  # the commits the sweep's runs were made on
+    sweep_seconds: float  # wall time of all the sessions that made the sweep's runs
+    executor: str  # where the first session ran
 
 
 @dataclass
@@ -94,8 +96,15 @@ def run_suite(
         assert manifest is not None  # run_sweep wrote it
         if manifest["counts"].get("failed"):
             raise SweepError(f"{name}: runs failed in {folder} (see the error column of its results)")
-        commits = list(dict.fromkeys(s["commit"] for s in manifest["sessions"] if s.get("commit")))
-        outcomes.append(Outcome(check, check.evaluate(folder), result.ran, commits))
+        sessions = manifest["sessions"]
+        commits = list(dict.fromkeys(s["commit"] for s in sessions if s.get("commit")))
+        seconds = sum(
+            (datetime.fromisoformat(s["finished"]) - datetime.fromisoformat(s["started"])).total_seconds()
+            for s in sessions
+            if s.get("finished")
+        )
+        where = sessions[0].get("executor", "unknown") if sessions else "unknown"
+        outcomes.append(Outcome(check, check.evaluate(folder), result.ran, commits, seconds, where))
     return Suite(outcomes, time.perf_counter() - start, quick, command)
 
 
@@ -146,10 +155,12 @@ def provenance(suite: Suite) -> str:
     made = ", ".join(c[:12] for c in commits) or "unknown"
     size = "quick" if suite.quick else "full"
     ran = sum(o.ran for o in suite.outcomes)
+    sweeps = sum(o.sweep_seconds for o in suite.outcomes)
+    executors = ", ".join(dict.fromkeys(o.executor for o in suite.outcomes))
     return (
-        f"`{suite.command}` ({size} suite): runs made on commit {made}; evaluated on "
-        f"{(now['commit'] or 'unknown')[:12]}{dirty}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
-        f"{ran} runs made in this call, {suite.seconds:.0f} s in all."
+        f"`{suite.command}` ({size} suite): runs made on commit {made} ({executors}), their sweeps "
+        f"{sweeps:.0f} s; evaluated on {(now['commit'] or 'unknown')[:12]}{dirty}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {ran} runs made in this call, {suite.seconds:.0f} s in all."
     )
 
 

@@ -127,7 +127,12 @@ def test_the_kaplan_wagner_text_is_generated_from_the_numbers():
 
 def test_the_docs_block_is_replaced_and_the_rest_of_the_page_kept(tmp_path):
     check = CHECKS["kaplan-wagner"]
-    suite = Suite([Outcome(check, Evaluation([row("finding")], "found it"), 0, ["abc"])], 1.0, True, "bop x")
+    suite = Suite(
+        [Outcome(check, Evaluation([row("finding")], "found it"), 0, ["abc"], 1.0, "this process")],
+        1.0,
+        True,
+        "bop x",
+    )
     page = tmp_path / "page.md"
     page.write_text(f"intro\n{BEGIN}\nold table\n{END}\nafter\n")
     write_docs(suite, page)
