@@ -96,7 +96,8 @@ def run_suite(
         assert manifest is not None  # run_sweep wrote it
         if manifest["counts"].get("failed"):
             raise SweepError(f"{name}: runs failed in {folder} (see the error column of its results)")
-        sessions = manifest["sessions"]
+        # the sessions that made runs (a resume with nothing left to do made none)
+        sessions = [s for s in manifest["sessions"] if s.get("ran", 1)] or manifest["sessions"]
         commits = list(dict.fromkeys(s["commit"] for s in sessions if s.get("commit")))
         seconds = sum(
             (datetime.fromisoformat(s["finished"]) - datetime.fromisoformat(s["started"])).total_seconds()
