@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@echo "using $(PYTHON_FOUND)"
 	"$(PYTHON_FOUND)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,validate]'
 	@touch $(STAMP)
 
 # The baseline experiment on the local process pool, then its report (runs/out/baseline/report.*).

@@ -157,13 +157,19 @@ workers_option = click.option(
 progress_option = click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."
 )
+scheduler_option = click.option(
+    "--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:port)."
+)
+local_cluster_option = click.option(
+    "--local-cluster", is_flag=True, help="Start a Dask LocalCluster on 127.0.0.1 for the sweep."
+)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @workers_option
-@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:port).")
-@click.option("--local-cluster", is_flag=True, help="Start a Dask LocalCluster on 127.0.0.1 for the sweep.")
+@scheduler_option
+@local_cluster_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -365,6 +371,78 @@ def app(port: int, host: str | None) -> None:
     command = [sys.executable, "-m", "solara", "run", "bop.viz.app", "--host", host, "--port", str(port)]
     # Solara replaces this process, so Ctrl-C and a terminating parent reach the server itself.
     os.execv(sys.executable, [*command, "--production", "--no-open"])
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="Every check at reduced size (under 2 minutes on 2 cores).")
+@click.option("--only", multiple=True, metavar="NAME", help="Run only this check (repeatable).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: runs/out/validation, or runs/out/validation-quick with --quick).",
+)
+@workers_option
+@scheduler_option
+@local_cluster_option
+@click.option("--resume", is_flag=True, help="Finish, or reuse, the checks' sweeps already in --out.")
+@click.option(
+    "--docs",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Also write the table into this page's generated block (docs/validation.md).",
+)
+@progress_option
+def validate(
+    quick: bool,
+    only: tuple[str, ...],
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    resume: bool,
+    docs: Path | None,
+    progress: bool | None,
+) -> None:
+    """Score the model against the field's stylized facts and the historical record (docs/validation.md)."""
+    from bop.experiments.sweep import SweepError
+    from bop.validation import CHECKS
+    from bop.validation.suite import run_suite, table_text, write_docs, write_outputs
+
+    if scheduler and local_cluster:
+        raise click.UsageError("--scheduler and --local-cluster exclude each other")
+    unknown = [name for name in only if name not in CHECKS]
+    if unknown:
+        raise click.BadParameter(
+            f"no check called {unknown[0]!r}; checks: {', '.join(CHECKS)}", param_hint="'--only'"
+        )
+    names = list(dict.fromkeys(only)) or list(CHECKS)
+    out = out if out is not None else Path("runs/out/validation" + ("-quick" if quick else ""))
+    command = " ".join(
+        ["bop validate", *(["--quick"] if quick else []), *(f"--only {n}" for n in names if only)]
+    )
+    try:
+        suite = run_suite(
+            names,
+            out,
+            quick=quick,
+            command=command,
+            workers=workers,
+            scheduler=scheduler,
+            local_cluster=local_cluster,
+            resume=resume,
+            progress=progress,
+            echo=click.echo,
+        )
+        written = write_outputs(suite, out)
+        if docs is not None:
+            write_docs(suite, docs)
+            written.append(docs)
+    except SweepError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(table_text(suite))
+    verdicts = [o.evaluation.verdict for o in suite.outcomes]
+    tally = ", ".join(f"{verdicts.count(v)} {v}" for v in ("pass", "fail", "finding") if v in verdicts)
+    click.echo(f"{len(names)} checks ({tally}) in {suite.seconds:.0f} s")
+    click.echo("written: " + ", ".join(map(str, written)))
 
 
 def main() -> None:

@@ -112,6 +112,12 @@ OUTCOMES: dict[str, Outcome] = {
             "the system survives (no universal empire, every original essential actor alive)",
             lambda r: (r["equilibrium"] != "universal_empire") & _essential_survived(r),
         ),
+        Outcome(
+            "stable",
+            "share",
+            "stability (Kaplan, Wagner): every original essential actor alive and no hegemony at the end",
+            lambda r: _essential_survived(r) & ~_hegemony(r),
+        ),
         Outcome("wars", "mean", "wars per run", lambda r: r["wars"].astype(float)),
     ]
 }
@@ -131,6 +137,16 @@ def numeric(runs: pd.DataFrame, name: str) -> pd.Series:
     if name in OUTCOMES:
         return OUTCOMES[name].compute(runs).astype(float)
     return runs[name].astype(float)
+
+
+def stayed_out_of_hegemony(steps: pd.DataFrame, runs: pd.DataFrame) -> pd.Series:
+    """Per run (indexed by run id): no recorded step with a bloc above the run's hegemony_share.
+
+    Reads the per-step `model` frame (record model = true; thinned frames see only their steps), so it
+    is not among the summary-row OUTCOMES; `runs` gives each run's hegemony_share."""
+    line = runs.set_index("run")["hegemony_share"]
+    highest = steps.groupby("run")["b_max"].max()
+    return (highest <= line.reindex(highest.index)).rename("stayed_out_of_hegemony")
 
 
 def structure(b_max: float, polarity: int, hegemony_share: float = 0.5) -> str:

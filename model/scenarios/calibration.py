@@ -345,15 +345,20 @@ def _pct(values: np.ndarray) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def reproduces(key: str, model: float, data: float, data_interval: tuple[float, float] | None) -> bool:
+    """Whether a model moment reproduces the data's: a level moment within 30 % of the data, a
+    near-zero moment (a correlation, a slope) inside the data's 95 % interval."""
+    if key in LEVEL_MOMENTS:
+        return abs(model - data) <= 0.3 * abs(data)
+    if data_interval is None:
+        raise ValueError(f"moment {key!r} is judged by the data's interval, and it has none")
+    return data_interval[0] <= model <= data_interval[1]
+
+
 def judged(cal: Calibration) -> dict[str, bool]:
-    """Whether the model reproduces each moment: level moments within 30 % of the data, near-zero
-    moments (correlations, slopes) inside the data's 95 % interval."""
-    out = {k: abs(cal.model[k] - cal.data[k]) <= 0.3 * abs(cal.data[k]) for k in LEVEL_MOMENTS}
-    for k in NEAR_ZERO_MOMENTS:
-        if k in cal.data_intervals:
-            lo, hi = cal.data_intervals[k]
-            out[k] = lo <= cal.model[k] <= hi
-    return out
+    """Whether the model reproduces each moment (`reproduces`)."""
+    keys = [*LEVEL_MOMENTS, *(k for k in NEAR_ZERO_MOMENTS if k in cal.data_intervals)]
+    return {k: reproduces(k, cal.model[k], cal.data[k], cal.data_intervals.get(k)) for k in keys}
 
 
 MOMENT_NAMES = {
