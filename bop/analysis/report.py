@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from bop.analysis.intervals import mean_interval, wilson
 from bop.analysis.outcomes import OUTCOMES
 from bop.experiments.results import load_manifest, load_sweep
+from bop.experiments.store import check_writable
 from model.equilibrium import TYPES
 from model.params import parse_mix
 
@@ -116,15 +117,17 @@ def _short(name: str, value: object) -> str:
 
 
 def write_report(path: str | Path, out: str | Path | None = None) -> tuple[str, list[Path]]:
-    """Build the report of the sweep in `path`; write report.csv, report.md, report.png to `out`."""
+    """Build the report of the sweep in `path`; write report.csv, report.md, report.png to `out`.
+
+    `out` is checked (made, writable) before the report is computed."""
     manifest = load_manifest(path)
+    folder = Path(out) if out is not None else Path(path)
+    check_writable(folder)
     runs = load_sweep(path)
     if runs.empty:
         raise ValueError(f"{path} has no finished runs yet")
     varied = manifest["experiment"]["varied"]
     table = outcome_table(runs, varied)
-    folder = Path(out) if out is not None else Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
     text = markdown(table, varied)
     written = [folder / "report.csv", folder / "report.md", folder / "report.png"]
     table.to_csv(written[0], index=False)
