@@ -261,6 +261,7 @@ def _run_locked(
             _save_manifest(out, manifest)
         ran = failed = 0
         status = "interrupted"
+        full: SweepError | None = None  # a write that failed (a full disk): raised once the manifest is saved
         try:
             with tqdm(
                 total=experiment.total,
@@ -275,14 +276,15 @@ def _run_locked(
                         try:
                             store.write_output(out, output)
                         except OSError as err:
-                            raise SweepError(
+                            full = SweepError(
                                 f"cannot write run {output.row['run']} to {out}: {err.strerror or err}; "
                                 "the finished runs are saved: make room, then finish with --resume"
-                            ) from None
+                            )
+                            break
                     ran += 1
                     failed += output.row["status"] != "ok"
                     bar.update(1)
-            status = "complete"
+            status = "complete" if full is None else "interrupted"
         except Stopped as stop:
             session["stopped_by"] = signal.Signals(stop.signum).name
             raise
@@ -293,9 +295,12 @@ def _run_locked(
                 try:
                     store.write_manifest(out, manifest)
                 except OSError as err:  # the runs are saved; only the record of this session is not
-                    say(
-                        f"could not update {out}/{store.MANIFEST} ({err.strerror or err}); its runs are saved"
-                    )
+                    if full is None:
+                        say(
+                            f"could not update the manifest of {out} ({err.strerror or err}); runs are saved"
+                        )
+        if full is not None:
+            raise full
     return SweepResult(experiment.total, len(finished), ran, failed, time.perf_counter() - start, where)
 
 
