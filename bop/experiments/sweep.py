@@ -296,9 +296,7 @@ def _run_locked(
                     store.write_manifest(out, manifest)
                 except OSError as err:  # the runs are saved; only the record of this session is not
                     if full is None:
-                        say(
-                            f"could not update the manifest of {out} ({err.strerror or err}); runs are saved"
-                        )
+                        say(f"could not update the manifest of {out} ({err.strerror or err}); runs are saved")
         if full is not None:
             raise full
     return SweepResult(experiment.total, len(finished), ran, failed, time.perf_counter() - start, where)
