@@ -24,7 +24,7 @@ DEFAULT_DISTANCE_SCALE_KM = 3000.0
 # Model parameters that shape only the random world; a file scenario's states set them itself.
 RANDOM_ONLY = ("n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix")
 # Memory of one run per pair of states (the model's N x N matrices, built and stepped, war on): measured
-# with tracemalloc at 1,000-5,000 states, 64-65 bytes (docs/scenarios.md).
+# with tracemalloc at 1,000-5,000 states, 64-65 bytes (docs/experiments.md, "Limits").
 BYTES_PER_PAIR = 65
 GROWTH_CAP = Param(
     "nmc_growth_cap",
