@@ -344,3 +344,11 @@ def test_a_resume_with_the_same_versions_is_not_troubled(reference, tmp_path):
     assert "versions" not in load_manifest(out)["sessions"][-1]
     assert time.perf_counter() - started < 30
     same_tables(out, whole)
+
+
+def test_a_report_on_an_unreadable_part_is_one_line_pointing_to_resume(reference, tmp_path):
+    _, whole = reference
+    out = tmp_path / "out"
+    shutil.copytree(whole, out)
+    Path(store.part_path(out, "results", 3)).write_bytes(b"garbage")
+    assert_one_line_error(bop("report", str(out)), "part-000003.parquet is unreadable", "--resume", code=1)

@@ -144,6 +144,12 @@ CASES: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
         ],
         ("--out",),
     ),
+    (
+        "report-out-is-a-file",
+        lambda t: ["report", str(_finished_sweep(t)), "--out", str(write(t, "f", "x"))],
+        ("--out",),
+    ),
+    ("report-of-a-file", lambda t: ["report", str(write(t, "f", "x"))], ("f",)),
     ("scheduler-garbage", lambda t: ["sweep", experiment(t, ""), "--scheduler", "garbage"], ("--scheduler",)),
     (
         "scheduler-bad-port",
