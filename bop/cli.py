@@ -197,11 +197,13 @@ def scenarios() -> None:
 
 
 # Options shared by the commands that run sweeps (sweep, sensitivity).
+# More workers than four per core only add memory (each holds a model): a typo must not start thousands.
+MAX_WORKERS = 4 * (os.cpu_count() or 1)
 workers_option = click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_WORKERS),
     default=None,
-    help="Parallel runs (default: the number of cores; 1 runs in this process).",
+    help=f"Parallel runs (default: the number of cores; 1 runs in this process; at most {MAX_WORKERS}).",
 )
 progress_option = click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ RANDOM_ONLY = ("n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_
 # Memory of one run per pair of states (the model's N x N matrices, built and stepped, war on): measured
 # with tracemalloc at 1,000-5,000 states, 64-65 bytes (docs/experiments.md, "Limits").
 BYTES_PER_PAIR = 65
+MAX_INPUT_BYTES = 64 * 2**20  # a scenario of 10,000 states is under 1 MB
 GROWTH_CAP = Param(
     "nmc_growth_cap",
     float,
@@ -52,6 +54,11 @@ def read_toml(path: str | Path, what: str) -> tuple[str, dict[str, Any]]:
     """
     name = shown(str(path), 200).strip("'\"")
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe: /dev/zero would be read for ever
+            raise InputError(f"{what} file {name} is not a regular file")
+        if info.st_size > MAX_INPUT_BYTES:
+            raise InputError(f"{what} file {name} is larger than {MAX_INPUT_BYTES // 2**20} MB")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{what} file {name} does not exist") from None

@@ -150,6 +150,21 @@ CASES: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
         ("--out",),
     ),
     ("report-of-a-file", lambda t: ["report", str(write(t, "f", "x"))], ("f",)),
+    (
+        "experiment-is-a-device",
+        lambda t: ["sweep", "/dev/zero", "--dry-run"],
+        ("/dev/zero", "not a regular file"),
+    ),
+    (
+        "scenario-file-missing",
+        lambda t: ["run", "--scenario", str(t / "none.toml")],
+        ("none.toml", "does not exist"),
+    ),
+    (
+        "workers-beyond-four-per-core",
+        lambda t: ["sweep", experiment(t, ""), "--workers", "100000"],
+        ("--workers",),
+    ),
     ("scheduler-garbage", lambda t: ["sweep", experiment(t, ""), "--scheduler", "garbage"], ("--scheduler",)),
     (
         "scheduler-bad-port",
