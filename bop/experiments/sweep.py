@@ -214,9 +214,7 @@ def run_sweep(
     `text` is the experiment file kept in the manifest (default: the text it was read from). Ctrl-C and
     SIGTERM end the sweep with Stopped once the manifest says so; a folder problem is a SweepError.
     """
-    with store.FolderLock(out) as lock:
-        if lock.stale:
-            say(f"took over the lock of {out} left by a sweep that is gone ({lock.stale})")
+    with holding(out, say):
         return _run_locked(
             experiment,
             out,
@@ -229,6 +227,15 @@ def run_sweep(
             allow_version_change,
             say,
         )
+
+
+@contextlib.contextmanager
+def holding(out: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the folder's lock; say so when it takes over one a killed sweep left."""
+    with store.FolderLock(out) as lock:
+        if lock.stale:
+            say(f"took over the lock of {out} left by a sweep that is gone ({lock.stale})")
+        yield
 
 
 def _run_locked(
@@ -317,15 +324,17 @@ def ensure_sweep(
 ) -> Path:
     """The sweep folder of an experiment file, running (or finishing) the sweep first if needed.
 
-    `out` defaults to out/<name> beside the experiment file, as for `bop sweep`. The folder's lock is
-    taken before its manifest is read, so two notebooks never run the same sweep at once.
+    `out` defaults to out/<name> beside the experiment file, as for `bop sweep`. A complete sweep is read
+    as it is (even from a folder one cannot write to); otherwise the folder's lock is taken before its
+    manifest is read again, so two notebooks never run the same sweep at once.
     """
     path = Path(experiment)
     exp = load_experiment(path)
     folder = Path(out) if out is not None else path.parent / "out" / exp.name
-    with store.FolderLock(folder) as lock:
-        if lock.stale:
-            note(f"took over the lock of {folder} left by a sweep that is gone ({lock.stale})")
+    manifest = store.read_manifest(folder)
+    if manifest is not None and manifest["status"] == "complete":
+        return folder
+    with holding(folder, note):
         manifest = store.read_manifest(folder)
         if manifest is None or manifest["status"] != "complete":
             _run_locked(
