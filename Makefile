@@ -1,9 +1,11 @@
 # make run: the baseline experiment and its report; make test: lint, types and every test (CI);
-# make test-fast: the same without the slow and browser tests. All build .venv themselves.
+# make test-fast: the same without the slow and browser tests. All build .venv themselves, with the
+# exact versions of requirements.lock; make lock updates it (see docs/experiments.md, "Versions").
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
 # The first Python >= 3.12 found: $PYTHON, python3.13/3.12 on PATH, then pyenv's versions, then python3.
 PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
@@ -11,15 +13,28 @@ PYTHON_FOUND := $(shell for c in "$$PYTHON" python3.13 python3.12 \
 	[ -n "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; break; }; \
 	done)
 
-.PHONY: run test test-fast lint bench bench-app app assets browser clean
+.PHONY: run test test-fast lint lock bench bench-app app assets browser clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
 	@echo "using $(PYTHON_FOUND)"
 	"$(PYTHON_FOUND)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,validate]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev,validate]'
 	@touch $(STAMP)
+
+# Re-resolve requirements.lock: the newest versions pyproject.toml allows, installed into a fresh venv
+# and frozen. Run `make clean test` with the new lock before committing it.
+lock:
+	@if [ -z "$(PYTHON_FOUND)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
+	@set -e; fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
+	"$(PYTHON_FOUND)" -m venv "$$fresh"; \
+	"$$fresh/bin/python" -m pip install --quiet --upgrade pip; \
+	"$$fresh/bin/python" -m pip install --quiet -e '.[dev,validate]'; \
+	{ echo "# Exact versions make installs (pip install -c $(LOCK) -e '.[dev,validate]'): the versions CI tested."; \
+	  echo "# Frozen by make lock with $$("$$fresh/bin/python" --version) on $$(uname -sm); edit pyproject.toml, not this."; \
+	  "$$fresh/bin/python" -m pip freeze --exclude-editable; } > $(LOCK)
+	@echo "$(LOCK) updated: run make clean test, then commit it"
 
 # The baseline experiment on the local process pool, then its report (runs/out/baseline/report.*).
 run: $(STAMP)

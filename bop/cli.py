@@ -1,6 +1,8 @@
 """The `bop` command: run one simulation, list scenarios, run sweeps and sensitivity analyses, report.
 
-Every bad input ends as one line on stderr (`bop: error: ...`, exit 2), never a traceback.
+Every bad input ends as one line on stderr (`bop: error: ...`, exit 2), never a traceback; so does a
+problem met on the way (a full disk, a locked folder: exit 1) and a sweep stopped by Ctrl-C or
+SIGTERM (exit 130 or 143, the finished runs saved).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import ipaddress
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -16,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from model.params import ParameterError, parse_text
+from bop.experiments.experiment import MAX_RUNS, MAX_STEPS
+from bop.experiments.store import FolderError, OutError, check_writable
+from model.params import ParameterError, parse_text, shown
 from model.scenarios import get_scenario
 
 if TYPE_CHECKING:
@@ -53,19 +58,78 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 class OneLineErrors(click.Group):
-    """A command group whose bad-input errors are one line on stderr, never a usage dump or traceback."""
+    """A command group whose errors are one line on stderr, never a usage dump or a traceback.
+
+    An exception no command expected is a bug: it too is one line, saying so (BOP_DEBUG=1 re-raises it
+    to show the traceback).
+    """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
         except click.ClickException as err:
-            click.echo(f"bop: error: {err.format_message()}", err=True)
+            click.echo(f"bop: error: {' '.join(err.format_message().split())}", err=True)
             sys.exit(err.exit_code)
         except click.Abort:
             click.echo("bop: aborted", err=True)
+            sys.exit(130)
+        except MemoryError:
+            click.echo(
+                "bop: error: out of memory (is the world or the design too large for this machine?)", err=True
+            )
+            sys.exit(1)
+        except Exception as err:
+            if os.environ.get("BOP_DEBUG"):
+                raise
+            click.echo(
+                f"bop: error: internal error ({type(err).__name__}: {shown(str(err), 200)}); this is a bug, "
+                "please report it (BOP_DEBUG=1 shows the traceback)",
+                err=True,
+            )
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class Interrupted(click.ClickException):
+    """A sweep stopped by Ctrl-C (SIGINT): exit 130, as a shell reports it."""
+
+    exit_code = 128 + signal.SIGINT
+
+
+class Terminated(click.ClickException):
+    """A sweep stopped by SIGTERM: exit 143, as a shell reports it."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+def stopped(signum: int) -> click.ClickException:
+    """The one-line error of a sweep stopped by a signal."""
+    kind = Terminated if signum == signal.SIGTERM else Interrupted
+    name = signal.Signals(signum).name
+    return kind(f"stopped by {name}: the finished runs are saved; finish the sweep with --resume")
+
+
+def out_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """--out: a folder name (an empty one would mean the current folder)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("give a folder name (an empty one would write into the current folder)")
+    return Path(value)
+
+
+def out_option(help: str) -> Any:
+    """The --out option of each command that writes."""
+    return click.option("--out", callback=out_folder, metavar="FOLDER", help=help)
+
+
+def writable(out: Path) -> None:
+    """Check --out before any work: made if missing, writable, not a file."""
+    try:
+        check_writable(out)
+    except OutError as err:
+        raise click.UsageError(str(err)) from None
 
 
 @click.group(cls=OneLineErrors)
@@ -77,9 +141,11 @@ def cli() -> None:
 @cli.command()
 @click.option("--scenario", default=None, help="World to build (default: random).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Set a parameter.")
-@click.option("--steps", default=200, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--steps", default=200, show_default=True, type=click.IntRange(0, MAX_STEPS), help="Years to run."
+)
 @click.option("--seed", default=42, show_default=True, type=click.IntRange(min=0))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write results here.")
+@out_option("Write results here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
     scenario: str | None,
@@ -101,6 +167,8 @@ def run(
         model = BalanceOfPowerModel(rng=seed, **params)
     except ParameterError as err:
         raise click.UsageError(str(err)) from None
+    if out is not None:
+        writable(out)  # before the simulation, not after it
     for _ in range(steps):
         if not model.running:
             break
@@ -148,17 +216,48 @@ def calibrate(first: int, last: int, top: int, replicates: int, seed: int) -> No
 
 
 # Options shared by the commands that run sweeps (sweep, sensitivity).
+# More workers than four per core only add memory (each holds a model): a typo must not start thousands.
+MAX_WORKERS = 4 * (os.cpu_count() or 1)
 workers_option = click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_WORKERS),
     default=None,
-    help="Parallel runs (default: the number of cores; 1 runs in this process).",
+    help=f"Parallel runs (default: the number of cores; 1 runs in this process; at most {MAX_WORKERS}).",
 )
 progress_option = click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal, not in CI)."
 )
+max_runs_option = click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    default=MAX_RUNS,
+    show_default=True,
+    help="Refuse a plan of more runs than this (a typo in a grid must not fill the disk).",
+)
+allow_versions_option = click.option(
+    "--allow-version-change",
+    is_flag=True,
+    help="Let --resume go on with other package versions than the sweep started with.",
+)
+
+
+def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--scheduler: an address Dask can parse, checked before anything else."""
+    from bop.experiments.sweep import SweepError, check_scheduler
+
+    if value is not None:
+        try:
+            check_scheduler(value)
+        except SweepError as err:
+            raise click.BadParameter(str(err).removeprefix("--scheduler: ")) from None
+    return value
+
+
 scheduler_option = click.option(
-    "--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:port)."
+    "--scheduler",
+    metavar="ADDRESS",
+    callback=scheduler_address,
+    help="Run on an existing Dask cluster (tcp://host:port).",
 )
 local_cluster_option = click.option(
     "--local-cluster", is_flag=True, help="Start a Dask LocalCluster on 127.0.0.1 for the sweep."
@@ -170,13 +269,11 @@ local_cluster_option = click.option(
 @workers_option
 @scheduler_option
 @local_cluster_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: out/<name> beside the experiment file).",
-)
+@out_option("Output folder (default: out/<name> beside the experiment file).")
 @click.option("--resume", is_flag=True, help="Finish a sweep that was stopped: run only the missing runs.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show the plan; run nothing.")
+@max_runs_option
+@allow_versions_option
 @progress_option
 def sweep(
     file: Path,
@@ -186,37 +283,38 @@ def sweep(
     out: Path | None,
     resume: bool,
     dry_run: bool,
+    max_runs: int,
+    allow_version_change: bool,
     progress: bool | None,
 ) -> None:
     """Run the experiment in FILE (TOML; see docs/experiments.md): every grid point × replication."""
     from bop.experiments.experiment import ExperimentError, load_experiment
     from bop.experiments.store import finished_runs, read_manifest
-    from bop.experiments.sweep import SweepError, run_sweep
 
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster exclude each other")
     try:
-        experiment = load_experiment(file)
+        experiment = load_experiment(file, max_runs)
     except ExperimentError as err:
         raise click.UsageError(f"{file}: {err}") from None
     out = out if out is not None else file.parent / "out" / experiment.name
     if dry_run:
-        done = len(finished_runs(out)) if read_manifest(out) is not None else 0
+        try:
+            done = len(finished_runs(out)) if read_manifest(out) is not None else 0
+        except FolderError as err:
+            raise click.ClickException(str(err)) from None
         click.echo(plan(experiment, out, done))
         return
-    try:
-        result = run_sweep(
-            experiment,
-            out,
-            text=file.read_text(),
-            workers=workers,
-            scheduler=scheduler,
-            local_cluster=local_cluster,
-            resume=resume,
-            progress=progress,
-        )
-    except SweepError as err:
-        raise click.ClickException(str(err)) from None
+    result = _sweep(
+        experiment,
+        out,
+        workers=workers,
+        scheduler=scheduler,
+        local_cluster=local_cluster,
+        resume=resume,
+        progress=progress,
+        allow_version_change=allow_version_change,
+    )
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0
     click.echo(
         f"{experiment.name}: ran {result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s) on "
@@ -224,6 +322,20 @@ def sweep(
     )
     if result.failed:
         click.echo(f"bop: warning: {result.failed} runs failed (see the status and error columns)", err=True)
+
+
+def _sweep(experiment: Experiment, out: Path, **options: Any) -> Any:
+    """run_sweep with its errors as one line: bad --out exit 2, folder problem 1, signal 128 + number."""
+    from bop.experiments.sweep import Stopped, run_sweep
+
+    try:
+        return run_sweep(experiment, out, **options)
+    except OutError as err:
+        raise click.UsageError(str(err)) from None
+    except FolderError as err:
+        raise click.ClickException(str(err)) from None
+    except Stopped as stop:
+        raise stopped(stop.signum) from None
 
 
 def plan(experiment: Experiment, out: Path, done: int) -> str:
@@ -256,7 +368,7 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the report here.")
+@out_option("Write the report here (default: DIRECTORY).")
 @click.option(
     "--compare",
     metavar="FACTOR",
@@ -274,8 +386,12 @@ def report(directory: Path, out: Path | None, compare: str | None, reference: st
         raise click.UsageError("--reference needs --compare FACTOR")
     try:
         text, written = write_report(directory, out, compare, reference)
-    except (FileNotFoundError, ValueError) as err:
+    except OutError as err:
+        raise click.UsageError(str(err)) from None
+    except (FileNotFoundError, ValueError, FolderError) as err:
         raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"cannot write the report: {err.strerror or err}") from None
     click.echo(text, nl=False)
     click.echo("report written to " + ", ".join(map(str, written)))
 
@@ -283,37 +399,47 @@ def report(directory: Path, out: Path | None, compare: str | None, reference: st
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @workers_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: out/<name> beside the file).",
-)
+@out_option("Output folder (default: out/<name> beside the file).")
 @click.option(
     "--resume", is_flag=True, help="Finish a stopped analysis, or recompute the indices of a finished one."
 )
+@max_runs_option
+@allow_versions_option
 @progress_option
 def sensitivity(
-    file: Path, workers: int | None, out: Path | None, resume: bool, progress: bool | None
+    file: Path,
+    workers: int | None,
+    out: Path | None,
+    resume: bool,
+    max_runs: int,
+    allow_version_change: bool,
+    progress: bool | None,
 ) -> None:
     """Morris or Sobol indices of the outcomes over the parameter bounds in FILE (docs/experiments.md)."""
     from bop.analysis.sensitivity import COLUMNS, load_sensitivity, write_indices
     from bop.experiments.experiment import ExperimentError
     from bop.experiments.results import load_sweep
-    from bop.experiments.sweep import SweepError, run_sweep
 
     try:
-        sens = load_sensitivity(file)
+        sens = load_sensitivity(file, max_runs)
     except ExperimentError as err:
         raise click.UsageError(f"{file}: {err}") from None
     experiment = sens.experiment
     out = out if out is not None else file.parent / "out" / experiment.name
+    result = _sweep(
+        experiment,
+        out,
+        workers=workers,
+        resume=resume,
+        progress=progress,
+        allow_version_change=allow_version_change,
+    )
     try:
-        result = run_sweep(
-            experiment, out, text=file.read_text(), workers=workers, resume=resume, progress=progress
-        )
         table, written = write_indices(sens, load_sweep(out), out)
-    except (SweepError, ValueError) as err:
+    except (ValueError, FolderError) as err:
         raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"cannot write the indices to {out}: {err.strerror or err}") from None
     click.echo(
         f"{experiment.name}: {sens.method}, {len(experiment.points)} sample points x "
         f"{experiment.replications} replications; ran {result.ran} runs in {result.seconds:.1f} s "

@@ -7,6 +7,7 @@ reads this table, so a parameter is declared once and validated the same way eve
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -46,22 +47,26 @@ class Param:
 
     def check(self, value: Any) -> Any:
         """Return the value coerced to this parameter's type, or raise ParameterError."""
-        if self.optional and (value is None or str(value).strip().lower() in ("none", "null")):
+        if self.optional and (
+            value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null"))
+        ):
             return None
         if isinstance(value, str) and self.kind is not str:
             value = parse_text(value)
         try:
             value = self._coerce(value)
-        except (TypeError, ValueError):
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float range
+            raise ParameterError(
+                f"parameter '{self.name}' must be {self.allowed()}, got {shown(value)}"
+            ) from None
         if self.choices is not None and value not in self.choices:
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {shown(value)}")
         if self.kind in (int, float):
             out_of_range = (self.low is not None and value < self.low) or (
                 self.high is not None and value > self.high
             )
-            if out_of_range or not math.isfinite(value):
-                raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+            if out_of_range or (isinstance(value, float) and not math.isfinite(value)):
+                raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {shown(value)}")
         return value
 
     def _coerce(self, value: Any) -> Any:
@@ -69,21 +74,35 @@ class Param:
             if isinstance(value, bool):
                 return value
             raise TypeError
+        if self.kind in (int, float) and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            raise TypeError  # text was parsed by check(); what is left is not a number
         if self.kind is int:
-            if isinstance(value, bool) or not float(value).is_integer():
+            if isinstance(value, numbers.Integral):
+                return int(value)
+            if not float(value).is_integer():
                 raise TypeError
             return int(value)
         if self.kind is float:
-            if isinstance(value, bool):
-                raise TypeError
-            return float(value)
+            return float(value) + 0.0  # -0.0 becomes 0.0, which numpy's scale >= 0 checks accept
         if not isinstance(value, str):
             raise TypeError
         return value
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as an error message shows it: its repr, cut short (a 5,000-digit number is not echoed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"an integer of about {round(value.bit_length() * math.log10(2))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 def parse_text(text: str) -> Any:
-    """Read a value typed on a command line: true/false, none, a number, or the text itself."""
+    """Read a value typed on a command line: true/false, none, a number, or the text itself.
+
+    Only ASCII digits make a number: Python's int() and float() also read '٣' or '０.1', which a user
+    typing them did not mean as numbers.
+    """
     low = text.strip().lower()
     if low in ("true", "yes", "on"):
         return True
@@ -91,10 +110,13 @@ def parse_text(text: str) -> Any:
         return False
     if low in ("none", "null", ""):
         return None
+    if not low.isascii():
+        return text.strip()
     try:
         return int(low)
     except ValueError:
-        pass
+        if low.lstrip("+-").isdigit():  # digits beyond int()'s 4,300: keep the text, which check() refuses
+            return text.strip()
     try:
         return float(low)
     except ValueError:
@@ -506,7 +528,7 @@ def parse_mix(text: str, name: str = "strategy_mix") -> dict[str, float]:
         rule, sep, weight = part.partition(":")
         rule = rule.strip()
         try:
-            w = float(weight) if sep else math.nan
+            w = float(weight) if sep and weight.isascii() else math.nan
         except ValueError:
             w = math.nan
         if rule not in STRATEGIES or not (w >= 0 and math.isfinite(w)) or rule in weights:

@@ -23,6 +23,7 @@ from bop.analysis.intervals import mean_interval, wilson
 from bop.analysis.outcomes import OUTCOMES, outcomes
 from bop.analysis.tables import paired_table
 from bop.experiments.results import load_manifest, load_sweep
+from bop.experiments.store import check_writable
 from model.equilibrium import TYPES
 from model.params import parse_mix
 
@@ -202,16 +203,17 @@ def write_report(
     path: str | Path, out: str | Path | None = None, compare: str | None = None, reference: Any = None
 ) -> tuple[str, list[Path]]:
     """Build the report of the sweep in `path`; write report.csv, report.md, report.png (and, with
-    `compare`, compare.csv and compare.md) to `out`. Returns the text to print and the files."""
+    `compare`, compare.csv and compare.md) to `out`, which is checked (made, writable) before the
+    report is computed. Returns the text to print and the files."""
     manifest = load_manifest(path)
+    folder = Path(out) if out is not None else Path(path)
+    check_writable(folder)
     runs = load_sweep(path)
     if runs.empty:
         raise ValueError(f"{path} has no finished runs yet")
     varied = manifest["experiment"]["varied"]
     table = outcome_table(runs, varied)
     paired = compare_table(runs, varied, compare, reference) if compare else None
-    folder = Path(out) if out is not None else Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
     notes = warnings(manifest, runs)
     head = "".join(f"{line}\n" for line in notes)
     text = head + markdown(table, varied)

@@ -20,9 +20,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bop.analysis.outcomes import OUTCOMES, numeric
-from bop.experiments.experiment import Experiment, ExperimentError, parse_experiment, read_toml
+from bop.experiments.experiment import (
+    MAX_RUNS,
+    Experiment,
+    ExperimentError,
+    check_size,
+    parse_experiment,
+    read_toml,
+)
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, ParameterError, validate
+from model.params import PARAMS, ParameterError, shown, validate
 from model.scenarios import get_scenario
 
 KEYS = ("method", "n", "levels", "bounds", "outputs")
@@ -31,6 +38,7 @@ METHODS = ("morris", "sobol")
 # its value censored at the horizon, so every sample point has one) or any numeric summary field.
 DEFAULT_OUTPUTS = ("b_max", "hegemony", "essential_survivors", "time_to_equilibrium", "wars")
 # The columns of `indices`: the index to rank parameters by comes first.
+MAX_LEVELS = 1000  # Morris grid levels: far more than screening needs (4 to 10 is usual)
 COLUMNS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("ST", "ST_conf", "S1", "S1_conf")}
 
 
@@ -56,27 +64,32 @@ class Sensitivity:
         }
 
 
-def load_sensitivity(path: Path) -> Sensitivity:
+def load_sensitivity(path: Path, max_runs: int = MAX_RUNS) -> Sensitivity:
     """Read and check a sensitivity file; every problem raises ExperimentError naming its key."""
-    raw = read_toml(path, "sensitivity")
-    return parse_sensitivity(raw, default_name=Path(path).stem, folder=Path(path).parent)
+    text, raw = read_toml(path, "sensitivity")
+    sens = parse_sensitivity(raw, Path(path).stem, Path(path).parent, max_runs)
+    sens.experiment.text = text
+    return sens
 
 
 def parse_sensitivity(
-    raw: Mapping[str, Any], default_name: str = "sensitivity", folder: Path | None = None
+    raw: Mapping[str, Any],
+    default_name: str = "sensitivity",
+    folder: Path | None = None,
+    max_runs: int = MAX_RUNS,
 ) -> Sensitivity:
-    """Check the file and draw the SALib sample (seeded by the file's seed)."""
+    """Check the file and draw the SALib sample (seeded by the file's seed); at most `max_runs` runs."""
     for key in ("grid", "sample"):
         if key in raw:
             raise ExperimentError(f"{key}: a sensitivity file takes [bounds], not [{key}]")
-    base = parse_experiment({k: v for k, v in raw.items() if k not in KEYS}, default_name, folder)
+    base = parse_experiment({k: v for k, v in raw.items() if k not in KEYS}, default_name, folder, max_runs)
     method = raw.get("method", "morris")
     if method not in METHODS:
-        raise ExperimentError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
+        raise ExperimentError(f"method: must be one of {', '.join(METHODS)}, got {shown(method)}")
     n = _integer(raw, "n", 10, low=2)
     if method == "sobol" and n & (n - 1):
-        raise ExperimentError(f"n: Sobol' sampling needs a power of 2 (e.g. 8, 16, 64), got {n}")
-    levels = _integer(raw, "levels", 4, low=2)
+        raise ExperimentError(f"n: Sobol' sampling needs a power of 2 (e.g. 8, 16, 64), got {shown(n)}")
+    levels = _integer(raw, "levels", 4, low=2, high=MAX_LEVELS)
     if levels % 2:
         raise ExperimentError(f"levels: Morris levels must be even, got {levels}")
     scenario = get_scenario(base.scenario)
@@ -84,6 +97,8 @@ def parse_sensitivity(
     bounds = _bounds(raw.get("bounds"), specs, base.fixed)
     outputs = _outputs(raw.get("outputs", list(DEFAULT_OUTPUTS)))
 
+    # Morris: n trajectories of k + 1 points; Sobol' (no second order): n (k + 2) points
+    check_size(n * (len(bounds) + (1 if method == "morris" else 2)), base.replications, max_runs)
     problem = {"num_vars": len(bounds), "names": list(bounds), "bounds": list(bounds.values())}
     sample = _sample(method, problem, n, levels, base.seed)
     points = []
@@ -191,7 +206,7 @@ def _bounds(raw: Any, specs: Mapping[str, Any], fixed: Mapping[str, Any]) -> dic
         if name in fixed:
             raise ExperimentError(f"{where}: parameter '{name}' is already set in [params]")
         if not (isinstance(pair, list) and len(pair) == 2):
-            raise ExperimentError(f"{where}: must be [low, high], got {pair!r}")
+            raise ExperimentError(f"{where}: must be [low, high], got {shown(pair)}")
         try:
             low, high = (spec.check(v) for v in pair)
         except ParameterError as err:
@@ -205,7 +220,7 @@ def _bounds(raw: Any, specs: Mapping[str, Any], fixed: Mapping[str, Any]) -> dic
 def _outputs(raw: Any) -> list[str]:
     known = [*OUTCOMES, *_numeric_summary_fields()]
     if not isinstance(raw, list) or not raw or any(name not in known for name in raw):
-        raise ExperimentError(f"outputs: must be a non-empty list of {', '.join(known)}; got {raw!r}")
+        raise ExperimentError(f"outputs: must be a non-empty list of {', '.join(known)}; got {shown(raw)}")
     return list(dict.fromkeys(raw))
 
 
@@ -215,8 +230,14 @@ def _numeric_summary_fields() -> list[str]:
     return [k for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)]
 
 
-def _integer(raw: Mapping[str, Any], key: str, default: int, low: int) -> int:
+def _integer(raw: Mapping[str, Any], key: str, default: int, low: int, high: int | None = None) -> int:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ExperimentError(f"{key}: must be an integer >= {low}, got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise ExperimentError(f"{key}: must be an integer {allowed}, got {shown(value)}")
     return value

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bop.experiments.store import RESULTS, part_runs, read_manifest
+from bop.experiments.store import RESULTS, FolderError, part_runs, read_manifest
 
 
 def load_sweep(path: str | Path) -> pd.DataFrame:
@@ -55,12 +55,21 @@ def _sweep_root(path: str | Path) -> Path:
     return root
 
 
+def _read_part(path: str) -> pa.Table:
+    try:
+        return pq.read_table(path)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise FolderError(
+            f"{path} is unreadable ({str(err)[:80]}): bop sweep FILE --resume moves it aside and reruns it"
+        ) from None
+
+
 def _read_parts(parts: list[tuple[int, str]]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     # Parts are written run by run, so a column that is empty in one run (None) and set in
     # another gets its type from the runs that set it.
-    tables = [pq.read_table(path) for _, path in sorted(parts)]
+    tables = [_read_part(path) for _, path in sorted(parts)]
     table = pa.concat_tables(tables, promote_options="permissive")
     frame = table.to_pandas()
     for field in table.schema:  # lists (a war's attackers) as Python lists, as the model's own frames have

@@ -6,7 +6,10 @@ A run that raises is returned as a failed row carrying the error, so the sweep g
 
 from __future__ import annotations
 
+import os
+import select
 import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -29,9 +32,30 @@ class RunOutput:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def ignore_interrupts() -> None:
-    """Pool worker initializer: Ctrl-C is the parent's to handle (it saves the manifest and stops)."""
+def worker_init(sweep: int) -> None:
+    """Pool worker initializer: Ctrl-C is the sweep's to handle (it saves the manifest and stops), and
+    the worker ends as soon as the sweep process `sweep` ends, however it ends (even by SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(sweep,), name="bop-watchdog", daemon=True).start()
+
+
+def _end_with(pid: int) -> None:
+    """Wait until process `pid` has ended, then end this process.
+
+    A watchdog rather than a parent-death signal: forkserver workers are children of the fork server,
+    which outlives a killed sweep because every worker holds its 'alive' pipe open. Linux tells the end
+    of a process through a pidfd; elsewhere the pid is polled.
+    """
+    try:
+        if hasattr(os, "pidfd_open"):
+            select.select([os.pidfd_open(pid)], [], [])
+        else:
+            while True:
+                os.kill(pid, 0)
+                time.sleep(0.5)
+    except OSError:  # ProcessLookupError: it had ended already
+        pass
+    os._exit(1)
 
 
 def run_one(spec: RunSpec) -> RunOutput:

@@ -1,8 +1,10 @@
-"""The output folder of a sweep: one small Parquet part per run and dataset, written atomically.
+"""A sweep's output folder: one Parquet part per run and dataset, written atomically, under a lock.
 
     DIR/_manifest.json               the experiment, seeds, versions, times, counts
+    DIR/_lock                        while a sweep runs: who holds the folder (pid, host, start time)
     DIR/results/part-000042.parquet  run 42's row; written last, so it marks the run as finished
     DIR/model/part-000042.parquet    run 42's per-step measures (when recorded), likewise events/, states/
+    DIR/_quarantine/                 parts found unreadable on --resume, moved aside (their runs run again)
 
 Every part is written to a temporary name starting with `_` (which Parquet readers skip) and moved
 into place with os.replace, so a sweep killed at any moment leaves only whole parts behind.
@@ -10,10 +12,14 @@ into place with os.replace, so a sweep killed at any moment leaves only whole pa
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
+import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +30,19 @@ from bop.experiments.runner import RunOutput
 
 RESULTS = "results"
 MANIFEST = "_manifest.json"
+LOCK = "_lock"
+QUARANTINE = "_quarantine"
+TEMPORARY = "_tmp-"
 PART = re.compile(r"^part-(\d+)\.parquet$")
+MANIFEST_KEYS = ("experiment", "runs", "seeds", "versions", "status", "sessions")
+
+
+class FolderError(RuntimeError):
+    """An output folder cannot be used (unwritable, locked, damaged); the message says why and what to do."""
+
+
+class OutError(FolderError):
+    """The --out folder cannot be made or written to: a bad option value, found before any work."""
 
 
 def part_path(root: Path, dataset: str, run: int) -> str:
@@ -58,6 +76,13 @@ def finished_runs(root: Path) -> set[int]:
     return set(part_runs(root, RESULTS))
 
 
+def datasets(root: Path) -> list[str]:
+    """The datasets in the folder (results, model, events, ...): its folders not starting with `_`."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
 def write_output(root: Path, output: RunOutput) -> None:
     """Make one run durable: its frames first, then its results row, which commits the run."""
     run = output.row["run"]
@@ -68,33 +93,205 @@ def write_output(root: Path, output: RunOutput) -> None:
 
 
 def remove_temporaries(root: Path) -> None:
-    """Delete half-written parts a killed sweep left behind."""
+    """Delete half-written parts and manifests a killed sweep (or a full disk) left behind."""
     if root.is_dir():
-        for folder in (p for p in root.iterdir() if p.is_dir()):
-            for path in folder.glob("_tmp-*"):
+        for folder in (root, *(p for p in root.iterdir() if p.is_dir() and p.name != QUARANTINE)):
+            for path in folder.glob(f"{TEMPORARY}*"):
                 path.unlink()
+
+
+def holds_only_leftovers(root: Path) -> bool:
+    """Whether the folder holds nothing but what a sweep that never wrote its manifest leaves: a lock,
+    temporaries (a 0-byte manifest after a full disk or a kill) and empty dataset folders."""
+    for path in root.iterdir():
+        if path.name == LOCK or path.name.startswith(TEMPORARY):
+            continue
+        if path.is_dir() and all(p.name.startswith(TEMPORARY) for p in path.iterdir()):
+            continue
+        return False
+    return True
 
 
 def _write_atomic(table: pa.Table, path: str) -> None:
     folder, name = os.path.split(path)
     os.makedirs(folder, exist_ok=True)
-    temporary = os.path.join(folder, f"_tmp-{os.getpid()}-{name}")
-    with open(temporary, "wb") as file:
-        pq.write_table(table, file)
-        file.flush()
-        os.fsync(file.fileno())  # on disk before it is named: a crash leaves no empty part
-    os.replace(temporary, path)
+    temporary = os.path.join(folder, f"{TEMPORARY}{os.getpid()}-{name}")
+    try:
+        with open(temporary, "wb") as file:
+            pq.write_table(table, file)
+            file.flush()
+            os.fsync(file.fileno())  # on disk before it is named: a crash leaves no empty part
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)  # a full disk leaves no half part behind
+        raise
+
+
+def unreadable_parts(root: Path) -> dict[int, list[str]]:
+    """Parts whose Parquet footer cannot be read (or a results part without its one row), by run."""
+    bad: dict[int, list[str]] = {}
+    for dataset in datasets(root):
+        for run, path in iter_parts(root, dataset):
+            try:
+                rows = pq.read_metadata(path).num_rows
+            except (OSError, ValueError, pa.ArrowException):
+                rows = -1
+            if rows < 0 or (dataset == RESULTS and rows != 1):
+                bad.setdefault(run, []).append(path)
+    return bad
+
+
+def quarantine(root: Path, runs: set[int]) -> list[str]:
+    """Move every part of `runs` (all datasets) into DIR/_quarantine/<dataset>/, so they run again."""
+    moved = []
+    for dataset in datasets(root):
+        for run, path in iter_parts(root, dataset):
+            if run in runs:
+                target = root / QUARANTINE / dataset / os.path.basename(path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copy = 1
+                while target.exists():  # an earlier resume quarantined this run too: keep both
+                    target = target.with_name(f"{os.path.basename(path)}.{copy}")
+                    copy += 1
+                os.replace(path, target)
+                moved.append(str(target))
+    return moved
 
 
 def read_manifest(root: Path) -> dict[str, Any] | None:
-    """The sweep's manifest, or None when the folder holds none."""
+    """The sweep's manifest, or None when the folder holds none; a damaged one is a FolderError."""
     path = root / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else None
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise FolderError(f"{root} is a file, not a sweep folder") from None
+    except OSError as err:
+        raise FolderError(f"{path} cannot be read ({err.strerror or err})") from None
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        problem = "it is empty" if not text.strip() else f"not valid JSON: {str(err)[:80]}"
+        raise FolderError(
+            f"{path} is damaged ({problem}): the folder's sweep cannot be checked or resumed; "
+            "move the folder aside and start the sweep again in another --out"
+        ) from None
+    if not isinstance(manifest, dict) or any(key not in manifest for key in MANIFEST_KEYS):
+        missing = [k for k in MANIFEST_KEYS if not isinstance(manifest, dict) or k not in manifest]
+        raise FolderError(
+            f"{path} is damaged (no {', '.join(missing)}): move the folder aside and start again elsewhere"
+        )
+    return manifest
 
 
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
-    """Replace the manifest atomically."""
+    """Replace the manifest atomically (flushed to disk first, so a crash never leaves it empty)."""
     root.mkdir(parents=True, exist_ok=True)
-    temporary = root / f"_tmp-{os.getpid()}-{MANIFEST}"
-    temporary.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    os.replace(temporary, root / MANIFEST)
+    temporary = root / f"{TEMPORARY}{os.getpid()}-{MANIFEST}"
+    try:
+        with open(temporary, "w") as file:
+            file.write(json.dumps(manifest, indent=2, default=str) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, root / MANIFEST)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def check_writable(folder: Path, option: str = "--out") -> None:
+    """Make the folder (and its parents) and write a probe file in it, or raise FolderError saying why.
+
+    Called before any work, so a bad --out costs nothing.
+    """
+    probe = folder / f"{TEMPORARY}{os.getpid()}-probe"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError:
+        raise OutError(f"{option}: cannot write to {folder}: it is a file, not a folder") from None
+    except OSError as err:
+        raise OutError(f"{option}: cannot write to {folder}: {err.strerror or err}") from None
+
+
+class FolderLock:
+    """An exclusive lock on a sweep folder, held for the sweep's life: `fcntl.flock` on DIR/_lock.
+
+    The lock file names its holder (pid, host, start time), so a second sweep or resume is refused with
+    who holds it. The kernel drops a flock when its holder dies however it dies, so a lock file left by a
+    killed sweep is stale: the next sweep takes it over, and `stale` says whose it was.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / LOCK
+        self.fd = -1
+        self.created = False
+        self.stale: str | None = None
+
+    def __enter__(self) -> FolderLock:
+        self.created = not self.root.exists()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.fd = self._acquire()
+        except FileExistsError:
+            raise OutError(f"--out: cannot write to {self.root}: it is a file, not a folder") from None
+        except OSError as err:
+            raise OutError(f"--out: cannot write to {self.root}: {err.strerror or err}") from None
+        self.stale = _holder(_read(self.fd))
+        os.ftruncate(self.fd, 0)
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now()}
+        os.pwrite(self.fd, (json.dumps(holder) + "\n").encode(), 0)
+        return self
+
+    def _acquire(self) -> int:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _holder(_read(fd)) or "a process that has not yet said who it is"
+                os.close(fd)
+                raise FolderError(
+                    f"{self.root} is in use by another sweep ({holder}): wait for it to finish, "
+                    "or choose another --out"
+                ) from None
+            # The holder before us may have removed the file as it let go: lock the file that is there.
+            try:
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    return fd
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()  # still held, so nobody else has it: a clean folder afterwards
+        os.close(self.fd)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.root.rmdir()  # only if empty: a refused sweep leaves no folder behind
+
+
+def _read(fd: int) -> str:
+    try:
+        return os.pread(fd, 4096, 0).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _holder(text: str) -> str | None:
+    """'pid 123 on host, started 2026-01-01T10:00:00+00:00' from a lock file's text; None if empty."""
+    try:
+        holder = json.loads(text)
+        return f"pid {holder['pid']} on {holder['host']}, started {holder['started']}"
+    except (ValueError, TypeError, KeyError):
+        return text.strip()[:100] or None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

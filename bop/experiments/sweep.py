@@ -3,6 +3,8 @@
 The executor is any `concurrent.futures.Executor`: this process (1 worker), a local process pool,
 or a Dask cluster (`Client(...).get_executor()`). Only a bounded number of runs is in flight and
 each result is written to disk at once, so the sweep's memory stays flat however many runs it has.
+The output folder is locked for the sweep's life; Ctrl-C and SIGTERM stop it cleanly; pool workers
+end with the sweep however it ends (docs/experiments.md, "Nothing is lost").
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import json
 import multiprocessing
 import os
 import platform
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,13 +32,22 @@ from tqdm import tqdm
 
 from bop.experiments import store
 from bop.experiments.experiment import Experiment, RunSpec, load_experiment
-from bop.experiments.runner import RunOutput, ignore_interrupts, run_one
+from bop.experiments.runner import RunOutput, run_one, worker_init
+from model.params import shown
 
 PACKAGES = ("balance-of-power", "mesa", "numpy", "pandas", "pyarrow", "tqdm", "dask", "distributed")
 
 
-class SweepError(RuntimeError):
+class SweepError(store.FolderError):
     """The sweep cannot start or go on; the message says why and what to do."""
+
+
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the sweep; its finished runs are saved and the manifest says so."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 @dataclass
@@ -61,6 +74,66 @@ class InlineExecutor(cf.Executor):
         return future
 
 
+class Signals:
+    """SIGINT and SIGTERM raise Stopped in the sweep's thread, but never while a part or the manifest is
+    being written: a signal that arrives then is held until the write is done."""
+
+    def __init__(self) -> None:
+        self.holding = 0
+        self.pending: int | None = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.holding:
+            self.pending = self.pending or signum
+        else:
+            raise Stopped(signum)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Handle both signals for the duration (only the main thread may set handlers)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold signals while the block runs; raise Stopped for one that arrived, once it is done."""
+        self.holding += 1
+        try:
+            yield
+        finally:
+            self.holding -= 1
+        if not self.holding and self.pending is not None:
+            signum, self.pending = self.pending, None
+            raise Stopped(signum)
+
+
+def note(message: str) -> None:
+    """Tell the user something the sweep did on its own (a stale lock taken over, parts quarantined)."""
+    print(f"bop: note: {message}", file=sys.stderr, flush=True)
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse an address Dask cannot parse (tcp://host:port) before any connection is tried."""
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            raise ValueError(f"scheme {scheme}:// (tcp:// or tls:// are the ones a cluster listens on)")
+        parse_host_port(location)
+    except (ValueError, TypeError) as err:
+        raise SweepError(
+            f"--scheduler: {shown(address)} is not a Dask scheduler address ({err}); expected tcp://host:port"
+        ) from None
+
+
 @contextlib.contextmanager
 def open_executor(
     workers: int, scheduler: str | None = None, local_cluster: bool = False
@@ -68,11 +141,19 @@ def open_executor(
     """Yield (executor, number of parallel slots, description) and shut it down afterwards."""
     if scheduler or local_cluster:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             raise SweepError("Dask is not installed: pip install 'balance-of-power[dask]'") from None
         with contextlib.ExitStack() as stack:
             if local_cluster:
+                # No dashboard: the scheduler's HTTP server cannot be switched off, so it listens on a
+                # free port of 127.0.0.1 and serves no route (the default serves cluster details on :8787).
+                stack.enter_context(
+                    dask.config.set(
+                        {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+                    )
+                )
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=workers,
@@ -80,15 +161,20 @@ def open_executor(
                         processes=True,
                         host="127.0.0.1",
                         dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                     )
                 )
                 client = stack.enter_context(Client(cluster))
                 where = f"dask LocalCluster ({workers} workers)"
             else:
+                assert scheduler is not None
+                check_scheduler(scheduler)
                 try:
                     client = stack.enter_context(Client(scheduler, timeout="30s"))
-                except OSError as err:
-                    raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+                except (OSError, ValueError) as err:
+                    raise SweepError(
+                        f"--scheduler: cannot reach the Dask scheduler at {scheduler}: {err}"
+                    ) from None
                 where = f"dask {scheduler}"
             slots = max(1, sum(client.nthreads().values()))
             yield client.get_executor(pure=False), slots, where
@@ -98,37 +184,91 @@ def open_executor(
         # forkserver: workers start from a clean process that has imported the model once.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["bop.experiments.runner"])
-        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts) as pool:
-            yield pool, workers, f"process pool ({workers} workers)"
+        with cf.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),)
+        ) as pool:
+            try:
+                yield pool, workers, f"process pool ({workers} workers)"
+            except BaseException:
+                # Stopped or failed: do not wait for the runs in flight (they would be thrown away).
+                for process in list((pool._processes or {}).values()):
+                    process.terminate()
+                raise
 
 
 def run_sweep(
     experiment: Experiment,
     out: Path,
     *,
-    text: str = "",
+    text: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     local_cluster: bool = False,
     resume: bool = False,
     progress: bool | None = None,
+    allow_version_change: bool = False,
+    say: Callable[[str], None] = note,
 ) -> SweepResult:
-    """Run every run of `experiment` not yet in `out`; `text` is the experiment file, kept in the manifest."""
-    workers = workers or os.cpu_count() or 1
-    manifest = prepare(experiment, out, text, resume)
+    """Run every run of `experiment` not yet in `out`, holding the folder's lock throughout.
+
+    `text` is the experiment file kept in the manifest (default: the text it was read from). Ctrl-C and
+    SIGTERM end the sweep with Stopped once the manifest says so; a folder problem is a SweepError.
+    """
+    with holding(out, say):
+        return _run_locked(
+            experiment,
+            out,
+            experiment.text if text is None else text,
+            workers or os.cpu_count() or 1,
+            scheduler,
+            local_cluster,
+            resume,
+            progress,
+            allow_version_change,
+            say,
+        )
+
+
+@contextlib.contextmanager
+def holding(out: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the folder's lock; say so when it takes over one a killed sweep left."""
+    with store.FolderLock(out) as lock:
+        if lock.stale:
+            say(f"took over the lock of {out} left by a sweep that is gone ({lock.stale})")
+        yield
+
+
+def _run_locked(
+    experiment: Experiment,
+    out: Path,
+    text: str,
+    workers: int,
+    scheduler: str | None,
+    local_cluster: bool,
+    resume: bool,
+    progress: bool | None,
+    allow_version_change: bool,
+    say: Callable[[str], None],
+) -> SweepResult:
+    manifest = prepare(experiment, out, text, resume, allow_version_change, say)
     finished = store.finished_runs(out)
     todo = (spec for spec in experiment.runs() if spec.run not in finished)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
     start = time.perf_counter()
+    signals = Signals()
     # The executor opens first: a wrong scheduler address leaves no half-started sweep behind.
-    with open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
+    with signals.installed(), open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
         session: dict[str, Any] = {"started": _now(), "executor": where, "commit": git_commit()["commit"]}
+        if manifest["versions"] != (now := versions()):
+            session["versions"] = now  # allowed by --allow-version-change, and recorded
         manifest["sessions"].append(session)
         manifest["status"] = "running"
-        store.write_manifest(out, manifest)
+        with signals.held():
+            _save_manifest(out, manifest)
         ran = failed = 0
         status = "interrupted"
+        full: SweepError | None = None  # a write that failed (a full disk): raised once the manifest is saved
         try:
             with tqdm(
                 total=experiment.total,
@@ -139,29 +279,76 @@ def run_sweep(
                 dynamic_ncols=True,
             ) as bar:
                 for output in execute(executor, todo, slots):
-                    store.write_output(out, output)
+                    with signals.held():
+                        try:
+                            store.write_output(out, output)
+                        except OSError as err:
+                            full = SweepError(
+                                f"cannot write run {output.row['run']} to {out}: {err.strerror or err}; "
+                                "the finished runs are saved: make room, then finish with --resume"
+                            )
+                            break
                     ran += 1
                     failed += output.row["status"] != "ok"
                     bar.update(1)
-            status = "complete"
+            status = "complete" if full is None else "interrupted"
+        except Stopped as stop:
+            session["stopped_by"] = signal.Signals(stop.signum).name
+            raise
         finally:
             session.update(finished=_now(), ran=ran, failed=failed)
             manifest.update(status=status, finished=session["finished"], counts=count_runs(out, experiment))
-            store.write_manifest(out, manifest)
+            with signals.held():
+                try:
+                    store.write_manifest(out, manifest)
+                except OSError as err:  # the runs are saved; only the record of this session is not
+                    if full is None:
+                        say(f"could not update the manifest of {out} ({err.strerror or err}); runs are saved")
+        if full is not None:
+            raise full
     return SweepResult(experiment.total, len(finished), ran, failed, time.perf_counter() - start, where)
 
 
-def ensure_sweep(experiment: str | Path, out: str | Path | None = None, workers: int | None = None) -> Path:
+def _save_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    try:
+        store.write_manifest(out, manifest)
+    except OSError as err:
+        raise SweepError(f"cannot write to {out}: {err.strerror or err}") from None
+
+
+def ensure_sweep(
+    experiment: str | Path,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    allow_version_change: bool = False,
+) -> Path:
     """The sweep folder of an experiment file, running (or finishing) the sweep first if needed.
 
-    `out` defaults to out/<name> beside the experiment file, as for `bop sweep`.
+    `out` defaults to out/<name> beside the experiment file, as for `bop sweep`. A complete sweep is read
+    as it is (even from a folder one cannot write to); otherwise the folder's lock is taken before its
+    manifest is read again, so two notebooks never run the same sweep at once.
     """
     path = Path(experiment)
     exp = load_experiment(path)
     folder = Path(out) if out is not None else path.parent / "out" / exp.name
     manifest = store.read_manifest(folder)
-    if manifest is None or manifest["status"] != "complete":
-        run_sweep(exp, folder, text=path.read_text(), workers=workers, resume=manifest is not None)
+    if manifest is not None and manifest["status"] == "complete":
+        return folder
+    with holding(folder, note):
+        manifest = store.read_manifest(folder)
+        if manifest is None or manifest["status"] != "complete":
+            _run_locked(
+                exp,
+                folder,
+                exp.text,
+                workers or os.cpu_count() or 1,
+                None,
+                False,
+                manifest is not None,
+                None,
+                allow_version_change,
+                note,
+            )
     return folder
 
 
@@ -182,9 +369,9 @@ def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iter
                     output = future.result()
                 except Exception as err:  # run_one records model errors, so this is the executor's
                     raise SweepError(
-                        f"the executor lost a run ({type(err).__name__}: {err}); "
+                        f"the executor lost a run ({type(err).__name__}: {shown(str(err), 200)}); "
                         "finished runs are saved: rerun with --resume"
-                    ) from err
+                    ) from None
                 yield output
     finally:
         for future in pending:
@@ -193,11 +380,26 @@ def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iter
 
 def _scenario_text(experiment: Experiment) -> str | None:
     """The text of the experiment's scenario file, if it uses one (kept to guard --resume)."""
-    return Path(experiment.scenario).read_text() if experiment.scenario.endswith(".toml") else None
+    if not experiment.scenario.endswith(".toml"):
+        return None
+    try:
+        return Path(experiment.scenario).read_text(encoding="utf-8")
+    except (OSError, ValueError) as err:
+        raise SweepError(f"scenario file {experiment.scenario} cannot be read ({err})") from None
 
 
-def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[str, Any]:
-    """Check `out` against the experiment and return the manifest to continue or start with."""
+def prepare(
+    experiment: Experiment,
+    out: Path,
+    text: str,
+    resume: bool,
+    allow_version_change: bool = False,
+    say: Callable[[str], None] = note,
+) -> dict[str, Any]:
+    """Check `out` (whose lock the caller holds) against the experiment; return the manifest to go on with.
+
+    On resume, every part is checked: unreadable ones are moved to _quarantine/ and their runs run again.
+    """
     manifest = store.read_manifest(out)
     parsed = json.loads(json.dumps(experiment.to_dict(), default=str))
     if manifest is not None:
@@ -215,16 +417,26 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
                 f"the scenario file {experiment.scenario} changed since the sweep in {out} was started: "
                 "start it in another --out"
             )
+        check_versions(manifest, out, allow_version_change, say)
         store.remove_temporaries(out)
+        bad = store.unreadable_parts(out)
+        if bad:
+            moved = store.quarantine(out, set(bad))
+            shown_runs = ", ".join(map(str, sorted(bad)[:10])) + (", ..." if len(bad) > 10 else "")
+            say(
+                f"{sum(map(len, bad.values()))} unreadable parts found; the {len(moved)} parts of their "
+                f"{len(bad)} runs ({shown_runs}) were moved to {out / store.QUARANTINE}/ and run again"
+            )
         return manifest
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and not store.holds_only_leftovers(out):
         raise SweepError(f"{out} is not empty and holds no sweep (_manifest.json): choose another --out")
+    store.remove_temporaries(out)  # e.g. a 0-byte manifest a full disk or a kill left at the first write
     return {
         "experiment": parsed,
         "experiment_file": text,
         "scenario_file": _scenario_text(experiment),
         "runs": experiment.total,
-        "seeds": experiment.seeds,
+        "seeds": list(experiment.seeds),
         "points": [{k: params[k] for k in experiment.varied} for params in experiment.points],
         "versions": versions(),
         "git": git_commit(),
@@ -234,6 +446,29 @@ def prepare(experiment: Experiment, out: Path, text: str, resume: bool) -> dict[
         "counts": {},
         "sessions": [],
     }
+
+
+def check_versions(
+    manifest: dict[str, Any], out: Path, allow_version_change: bool, say: Callable[[str], None]
+) -> None:
+    """Refuse to mix results of other package versions into a sweep, unless allowed (then say so)."""
+    before, now = manifest["versions"], versions()
+    changed = [
+        f"{k} {before.get(k)} -> {now.get(k)}"
+        for k in sorted(set(before) | set(now))
+        if before.get(k) != now.get(k)
+    ]
+    if not changed:
+        return
+    if not allow_version_change:
+        raise SweepError(
+            f"the sweep in {out} was started with other versions ({'; '.join(changed)}): its results would "
+            "mix them; finish it with those versions, or pass --allow-version-change"
+        )
+    say(
+        f"resuming with other versions than the sweep started with ({'; '.join(changed)}); "
+        "the manifest records them"
+    )
 
 
 def count_runs(out: Path, experiment: Experiment) -> dict[str, int]:

@@ -19,20 +19,34 @@ import numpy as np
 from bop.viz.data import Felt, felt_now
 from bop.viz.pacing import Pacer
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, ParameterError
+from model.params import PARAMS, ParameterError, shown
 from model.scenarios import get_scenario
 
 MIXED = "mixed"  # the strategy control's "no single rule: use strategy_mix"
 
 
+MAX_SEED = 2**64 - 1  # a numpy seed can be longer, but nobody types one: a longer number is a slip
+
+
 def parse_seed(value: Any) -> int | None:
-    """A seed from the browser: an int, digits typed as text, or blank for a fresh random seed."""
+    """A seed from the browser: an int, ASCII digits typed as text, or blank for a fresh random seed.
+
+    '²' or '٣' pass str.isdigit but are not digits one means; a 5,000-digit number is not a seed.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ParameterError(f"parameter 'seed' must be a whole number >= 0 or blank, got {value!r}")
-    return int(text)
+    text = value.strip() if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif text is not None and text.isascii() and text.isdigit() and len(text) <= len(str(MAX_SEED)):
+        number = int(text)
+    else:
+        number = -1
+    if not 0 <= number <= MAX_SEED:
+        raise ParameterError(
+            f"parameter 'seed' must be a whole number from 0 to {MAX_SEED}, or blank; got {shown(value, 40)}"
+        )
+    return number
 
 
 def drawn_seed() -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from model.params import ParameterError
+from model.params import ParameterError, shown
 from model.scenarios import nmc_world, random_world
 from model.scenarios.from_file import scenario_from_file
 from model.scenarios.scenario import Scenario
@@ -50,13 +50,22 @@ SCENARIOS: dict[str, Scenario] = {
 def get_scenario(name: str) -> Scenario:
     """The scenario called `name`, or one read from a TOML file at that path; else a ParameterError
     listing those that exist."""
+    allowed = f"one of {', '.join(SCENARIOS)} or a path to a .toml file"
+    if not isinstance(name, str):
+        raise ParameterError(f"parameter 'scenario' must be {allowed}, got {shown(name)}")
     if name in SCENARIOS:
         return SCENARIOS[name]
-    if name.endswith(".toml") or Path(name).is_file():
+    if name.endswith(".toml") or _is_file(name):
         return scenario_from_file(name)
-    raise ParameterError(
-        f"parameter 'scenario' must be one of {', '.join(SCENARIOS)} or a path to a .toml file, got {name!r}"
-    )
+    raise ParameterError(f"parameter 'scenario' must be {allowed}, got {shown(name)}")
+
+
+def _is_file(name: str) -> bool:
+    """Whether `name` is a file; a name no file can have (too long, a null character) is not one."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 __all__ = ["SCENARIOS", "Scenario", "World", "get_scenario"]

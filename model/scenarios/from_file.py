@@ -16,7 +16,7 @@ from model.params import ParameterError
 from model.scenarios import geo, nmc
 from model.scenarios.nmc_world import FITTED, growth_from_data
 from model.scenarios.scenario import Scenario
-from model.scenarios.spec import ScenarioSpec, StateSpec, fail, load, scenario_params
+from model.scenarios.spec import RANDOM_ONLY, ScenarioSpec, StateSpec, fail, load, scenario_params
 from model.scenarios.world import World
 
 
@@ -98,5 +98,5 @@ def scenario_from_file(path: str | Path) -> Scenario:
         description,
         lambda params, rng: build_world(spec, params),
         scenario_params(spec),
-        frozenset({"n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix", *fitted}),
+        frozenset({*RANDOM_ONLY, *fitted}),
     )

@@ -7,19 +7,27 @@ The format is documented in docs/scenarios.md.
 from __future__ import annotations
 
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from model.params import PARAMS, STRATEGIES, Param, ParameterError
+from model.params import PARAMS, STRATEGIES, Param, ParameterError, shown
 from model.scenarios.nmc import FIRST_YEAR, LAST_YEAR, POWER_INDICES, parse_weights
 
 NMC = "nmc"  # power or growth taken from the NMC data
 KNOB_FIELDS = ("strategy", "revisionism", "growth", "alliance")
 FILE_PARAMS = ("power_index", "power_weights", "nmc_growth_cap", "initial_alliances")  # every file has them
 DEFAULT_DISTANCE_SCALE_KM = 3000.0
+# Model parameters that shape only the random world; a file scenario's states set them itself.
+RANDOM_ONLY = ("n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix")
+# Memory of one run per pair of states (the model's N x N matrices, built and stepped, war on): measured
+# with tracemalloc at 1,000-5,000 states, 64-65 bytes (docs/experiments.md, "Limits").
+BYTES_PER_PAIR = 65
+MAX_INPUT_BYTES = 64 * 2**20  # a scenario of 10,000 states is under 1 MB
 GROWTH_CAP = Param(
     "nmc_growth_cap",
     float,
@@ -33,6 +41,65 @@ GROWTH_CAP = Param(
 
 class ScenarioError(ParameterError):
     """A scenario file is unreadable or invalid; the message names the file, state and field."""
+
+
+class InputError(ParameterError):
+    """An input file (scenario, experiment, sensitivity) cannot be read; the message names the file."""
+
+
+def read_toml(path: str | Path, what: str) -> tuple[str, dict[str, Any]]:
+    """The text and contents of a TOML input file: the one way the project reads a file a user wrote.
+
+    Every way a file can be unreadable (missing, a folder, no permission, a name too long, not UTF-8,
+    not TOML, nested too deeply, a number too long for TOML) raises InputError naming the file.
+    """
+    name = shown(str(path), 200).strip("'\"")
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe: /dev/zero would be read for ever
+            raise InputError(f"{what} file {name} is not a regular file")
+        if info.st_size > MAX_INPUT_BYTES:
+            raise InputError(f"{what} file {name} is larger than {MAX_INPUT_BYTES // 2**20} MB")
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} file {name} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"{what} file {name} is a folder, not a file") from None
+    except OSError as err:
+        raise InputError(f"{what} file {name} cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{what} file {name} is not UTF-8 text (byte {err.start} is {err.object[err.start]:#04x})"
+        ) from None
+    except ValueError as err:  # e.g. an embedded null character in the name
+        raise InputError(f"{what} file {name} cannot be read ({err})") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{what} file {name} is not valid TOML: {err}") from None
+    except RecursionError:
+        raise InputError(f"{what} file {name} is nested too deeply to read") from None
+    except ValueError as err:  # an integer of more than 4,300 digits
+        raise InputError(
+            f"{what} file {name} holds a value TOML cannot read ({shown(str(err), 100)})"
+        ) from None
+
+
+def available_memory() -> float:
+    """Bytes of memory this machine can give a new process now (Linux: MemAvailable), else its total."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+
+
+def memory_needed(n_states: int) -> float:
+    """Bytes one run of a world of `n_states` states needs: its N x N matrices dominate."""
+    return float(BYTES_PER_PAIR * n_states * n_states)
 
 
 @dataclass(frozen=True)
@@ -127,16 +194,20 @@ class _Reader:
             return default
         value = self.table[field]
         kinds = kind if isinstance(kind, tuple) else (kind,)
+        wrong = False
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        wrong = not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer beyond float range
+                wrong = True
+        wrong = wrong or not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
         if not wrong and choices is not None and isinstance(value, str):
             wrong = value not in choices
         if not wrong and isinstance(value, int | float) and not isinstance(value, bool):
             out_of_range = (low is not None and value < low) or (high is not None and value > high)
-            wrong = out_of_range or not math.isfinite(value)
+            wrong = out_of_range or (isinstance(value, float) and not math.isfinite(value))
         if wrong:
-            self.fail(field, f"must be {words}, got {value!r}")
+            self.fail(field, f"must be {words}, got {shown(value)}")
         return value
 
 
@@ -205,6 +276,8 @@ def _params(source: str, table: Any) -> dict[str, Any]:
     for name, value in r.table.items():
         if name == "scenario":
             r.fail(name, "cannot be set inside a scenario")
+        if name in RANDOM_ONLY:
+            r.fail(name, "cannot be set in a scenario file: it shapes the random world only")
         try:
             out[name] = PARAMS[name].check(value)
         except ParameterError as err:
@@ -234,16 +307,21 @@ def load(path: str | Path) -> ScenarioSpec:
     path = Path(path)
     source = path.name
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ScenarioError(f"scenario file {path}: cannot be read ({err.strerror})") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"scenario file {source}: not valid TOML: {err}") from None
+        _, raw = read_toml(path, "scenario")
+    except InputError as err:
+        raise ScenarioError(str(err)) from None
     r = _Reader(source, "", raw, TOP_FIELDS)
     defaults = _defaults(source, raw.get("defaults", {}))
     states_raw = r.get("states", list, words="a list of [[states]] tables")
     if len(states_raw) < 2:
         r.fail("states", f"must list at least two states, got {len(states_raw)}")
+    need, have = memory_needed(len(states_raw)), available_memory()
+    if need > have:
+        r.fail(
+            "states",
+            f"lists {len(states_raw)} states, which need about {need / 1e9:.1f} GB per run "
+            f"({BYTES_PER_PAIR} bytes per pair of states); this machine has {have / 1e9:.1f} GB available",
+        )
     states = tuple(_state(source, k, t, defaults) for k, t in enumerate(states_raw))
     _check_states(r, states)
     weights = r.get("power_weights", str, "milex:1", words="'component:weight' pairs, e.g. 'milex:1,tpop:1'")

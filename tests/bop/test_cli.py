@@ -83,7 +83,7 @@ def test_unwritable_output_and_negative_seed_are_one_line_errors(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     for args, words in [
-        (["run", "--steps", "2", "--out", str(blocker / "sub")], "cannot write results"),
+        (["run", "--steps", "2", "--out", str(blocker / "sub")], "cannot write to"),
         (["run", "--seed", "-1"], "--seed"),
     ]:
         result = CliRunner().invoke(cli, args)

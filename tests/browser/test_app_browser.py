@@ -307,3 +307,28 @@ def test_compare_plays_two_runs_on_shared_axes(app: Page, artifacts: Path):
     assert lines.locator("g.mark-line path").count() >= 2 * 4  # two runs in each of four panels
     expect(chart(app, "Power shares by bloc, side by side")).to_have_count(1)
     app.screenshot(path=artifacts / "compare.png", full_page=True)
+
+
+@pytest.mark.parametrize("typed", ["²", "1" * 5000], ids=["superscript-two", "5000-digits"])
+def test_a_bad_seed_shows_a_red_message_and_the_tab_stays_alive(app: Page, artifacts: Path, typed: str):
+    seed = app.get_by_label("Seed (blank = random)")
+    seed.fill(typed)
+    seed.press("Enter")
+    click(app, "Reset")
+    message = app.locator(".v-alert", has_text="parameter 'seed' must be a whole number")
+    expect(message).to_be_visible(timeout=STEP_TIMEOUT)
+    color = message.evaluate("e => getComputedStyle(e).color")  # solara.Error: red text on a tint
+    red, green, blue = (int(c) for c in re.findall(r"\d+", color)[:3])
+    assert red > 150 and green < 120 and blue < 120, color  # red, as an error is
+    page_text = app.locator("body").inner_text()
+    for leak in ("Traceback", "site-packages", "/work/", '.py"', 'File "'):
+        assert leak not in page_text, leak  # no server path, no Python traceback on the page
+    assert len(message.inner_text()) < 300  # a 5,000-digit seed is not echoed back whole
+    app.screenshot(path=artifacts / f"bad-seed-{len(typed)}.png", full_page=True)
+    click(app, "Step")  # the tab is alive: the default world steps
+    expect(status(app, "Year")).to_have_text("1", timeout=STEP_TIMEOUT)
+    seed.fill("7")
+    seed.press("Enter")
+    click(app, "Reset")
+    expect(status(app, "Year")).to_have_text("0", timeout=STEP_TIMEOUT)
+    expect(message).to_have_count(0, timeout=STEP_TIMEOUT)
