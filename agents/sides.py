@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from agents.alliances import UNALIGNED
+from agents.alliances import UNALIGNED, bloc_labels
 from agents.rules import REGISTRY
+from agents.situation import side_threat
 from agents.strategy import ATTACK, DEFEND, OUT, WarView
 
 
@@ -34,7 +35,7 @@ def take_sides(
     power: np.ndarray,
     free: np.ndarray,
     membership: np.ndarray,
-    threat: np.ndarray,
+    reach: np.ndarray,
     revisionism: np.ndarray,
     strategy: np.ndarray,
     distance: np.ndarray,
@@ -46,12 +47,14 @@ def take_sides(
     third = free & ~attack & ~defend
     attack_stronger = power[attack].sum() >= power[defend].sum()
     stronger, weaker = (ATTACK, DEFEND) if attack_stronger else (DEFEND, ATTACK)
+    _, labels = bloc_labels(membership)
+    own_power = np.bincount(labels, weights=power)[labels]  # each state's bloc
     view = WarView(
         attack=attack,
         defend=defend,
         stronger=stronger,
         weaker=weaker,
-        concern=threat[:, attack if attack_stronger else defend].sum(axis=1),
+        concern=side_threat(reach, power, attack if attack_stronger else defend, own_power, params),
         choice=np.full(len(power), OUT),
         power=power,
         revisionism=revisionism,

@@ -2,6 +2,17 @@
 
 A bloc is an alliance or an unaligned state. Blocs are numbered 0..K-1 afresh each time a
 situation is built, so one numpy row per deciding state holds its threat from every bloc.
+
+The threat of bloc B to state i (docs/ODD.md §7.2) aggregates B's power first, then proximity and
+intent, net of the power of i's own bloc O(i), plus a systemic predominance term:
+
+    T_iB = (P_B / (P_O(i) + P_B))^a · Σ_{j∈B} (p_j / P_B) · reach_ij  +  π(P_B / Σp)
+    π(s) = ω / (1 + exp(−(s − s₀) / δ))
+
+with reach_ij from `model/threat.py` (distance decay, intent, noise, hostility). With a = 1 the first
+term is Σ_{j∈B} p_j·reach_ij / (P_O(i) + P_B): the power bearing on i as a share of the power of the two
+blocs. Splitting a state into parts at one place leaves it unchanged; joining a bloc raises P_O(i) and
+lowers it. The threat of i's own partners (O(i) without i) is the same formula with i standing alone.
 """
 
 from __future__ import annotations
@@ -14,6 +25,37 @@ import numpy as np
 from agents.alliances import bloc_labels
 
 
+def predominance(share: np.ndarray, weight: float, onset: float, width: float) -> np.ndarray:
+    """π(s) = ω / (1 + exp(−(s − s₀)/δ)): the threat any actor or bloc poses to every other state as its
+    share s of all power approaches predominance (Kaplan's rule 4). Smooth: no line is a threshold."""
+    with np.errstate(over="ignore"):
+        return weight / (1.0 + np.exp(-(share - onset) / width))
+
+
+def weighted_reach(reach_rows: np.ndarray, power: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """(R, K) W_iB = Σ_{j∈B} p_j · reach_ij for each row of reach (O(R·N))."""
+    order = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1]])
+    out = np.zeros((reach_rows.shape[0], k))
+    if len(order):
+        out[:, labels[order][starts]] = np.add.reduceat(reach_rows[:, order] * power[order], starts, axis=1)
+    return out
+
+
+def net_threat(
+    weighted: np.ndarray, bloc_power: np.ndarray, own_power: np.ndarray | float, exponent: float
+) -> np.ndarray:
+    """(P_B / (P_own + P_B))^a · W_iB / P_B (without the predominance term); 0 for an empty bloc.
+
+    `weighted` is W (R, K), `bloc_power` P_B (K,), `own_power` the power i's side brings, broadcastable
+    to (R, K)."""
+    p_b = np.broadcast_to(bloc_power, weighted.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = p_b / (own_power + p_b)
+        value = relative**exponent * weighted / p_b if exponent != 1.0 else weighted / (own_power + p_b)
+    return np.where(p_b > 0, np.nan_to_num(value, nan=0.0, posinf=0.0), 0.0)
+
+
 @dataclass(frozen=True)
 class Situation:
     """The world as seen by the states in `rows` (indices into the model's state arrays)."""
@@ -23,16 +65,20 @@ class Situation:
     revisionism: np.ndarray  # (N,)
     strategy: np.ndarray  # (N,) rule names
     distance: np.ndarray  # (N, N)
-    threat: np.ndarray  # (N, N) T[i, j] = threat of j to i
+    reach: np.ndarray  # (N, N) reach[i, j]: how much of j's power bears on i (model/threat.py)
     labels: np.ndarray  # (N,) bloc of each state
     bloc_power: np.ndarray  # (K,)
     leader: np.ndarray  # (K,) strongest member of each bloc
     is_alliance: np.ndarray  # (K,) bloc is an alliance rather than a lone state
-    bloc_threat: np.ndarray  # (R, K) threat of each bloc to each deciding state
+    predominance: np.ndarray  # (K,) π of each bloc's share
+    weighted: np.ndarray  # (R, K) Σ_{j∈B} p_j·reach_ij
+    bloc_threat: np.ndarray  # (R, K) net threat of each bloc; own column: the partners' threat
+    alone_threat: np.ndarray  # (R, K) the same as if the state stood alone (own column: partners)
     own: np.ndarray  # (R,) the deciding state's own bloc
-    main: np.ndarray  # (R,) its most threatening other bloc (-1 if none)
-    tau: np.ndarray  # (R,) the threat of that bloc (0 if none)
-    partner_threat: np.ndarray  # (R,) greatest threat from a fellow member of its alliance
+    main: np.ndarray  # (R,) its most threatening other bloc, by net threat (-1 if none)
+    tau: np.ndarray  # (R,) felt threat: the net threat of that bloc (0 if none)
+    tau_alone: np.ndarray  # (R,) greatest threat from another bloc were it alone (= tau if unaligned)
+    partner_threat: np.ndarray  # (R,) threat of the rest of its own alliance to it, as if alone
     params: dict[str, Any]
 
     @property
@@ -45,17 +91,61 @@ class Situation:
         """(R,) whether each deciding state is in an alliance."""
         return self.is_alliance[self.own]
 
+    @property
+    def own_power(self) -> np.ndarray:
+        """(R,) power of each deciding state's own bloc."""
+        return self.bloc_power[self.own]
+
+    def threat_if(self, own_power: np.ndarray | float) -> np.ndarray:
+        """(R, K) the threat of every bloc to each deciding state were its side `own_power` strong
+        (broadcastable to (R, K)), predominance included: what a move would leave it feeling."""
+        threat = net_threat(self.weighted, self.bloc_power, own_power, self.params["power_exponent"])
+        return threat + self.predominance[None, :]
+
     def only(self, mask: np.ndarray) -> Situation:
         """The same world, seen only by the deciding states selected by `mask`."""
         return replace(
             self,
             rows=self.rows[mask],
+            weighted=self.weighted[mask],
             bloc_threat=self.bloc_threat[mask],
+            alone_threat=self.alone_threat[mask],
             own=self.own[mask],
             main=self.main[mask],
             tau=self.tau[mask],
+            tau_alone=self.tau_alone[mask],
             partner_threat=self.partner_threat[mask],
         )
+
+
+def side_threat(
+    reach: np.ndarray,
+    power: np.ndarray,
+    side: np.ndarray,
+    own_power: np.ndarray,
+    params: dict[str, Any],
+) -> np.ndarray:
+    """(N,) the threat a group of states (`side`, an (N,) mask) poses to every state, by the bloc formula
+    above: its power aggregated, net of each state's `own_power`, plus its predominance term."""
+    p_side = power[side].sum()
+    weighted = reach[:, side] @ power[side]
+    threat = net_threat(weighted[:, None], np.array([p_side]), own_power[:, None], params["power_exponent"])
+    pred = predominance(
+        np.array([p_side / power.sum()]),
+        params["predominance_weight"],
+        params["predominance_onset"],
+        params["predominance_width"],
+    )
+    return threat[:, 0] + pred[0]
+
+
+def bloc_leaders(power: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """(K,) the strongest member of each bloc (ties to the lower index)."""
+    by_bloc = np.lexsort((-power, labels))  # blocs in turn, strongest member first
+    first = np.r_[True, labels[by_bloc][1:] != labels[by_bloc][:-1]]
+    leader = np.empty(k, dtype=np.int64)
+    leader[labels[by_bloc][first]] = by_bloc[first]
+    return leader
 
 
 def perceive(
@@ -64,7 +154,7 @@ def perceive(
     power: np.ndarray,
     alive: np.ndarray,
     membership: np.ndarray,
-    threat: np.ndarray,
+    reach: np.ndarray,
     revisionism: np.ndarray,
     strategy: np.ndarray,
     distance: np.ndarray,
@@ -75,40 +165,62 @@ def perceive(
     is_alliance, labels = bloc_labels(membership)
     k = len(is_alliance)
     bloc_power = np.bincount(labels, weights=p, minlength=k)
-    by_bloc = np.lexsort((-p, labels))  # blocs in turn, strongest member first
-    first = np.r_[True, labels[by_bloc][1:] != labels[by_bloc][:-1]]
-    leader = np.empty(k, dtype=np.int64)
-    leader[labels[by_bloc][first]] = by_bloc[first]
-    starts = np.flatnonzero(first)
-    seen = threat[np.ix_(rows, by_bloc)]  # threat to each deciding state, members grouped by bloc
-    bloc_threat = np.add.reduceat(seen, starts, axis=1)
-    bloc_max = np.maximum.reduceat(seen, starts, axis=1)
+    total = bloc_power.sum()
+    leader = bloc_leaders(p, labels, k)
+    pred = predominance(
+        bloc_power / total,
+        params["predominance_weight"],
+        params["predominance_onset"],
+        params["predominance_width"],
+    )
+    pred = np.where(bloc_power > 0, pred, 0.0)
+    weighted = weighted_reach(reach[rows], p, labels, k)
+    a = params["power_exponent"]
 
     r = np.arange(len(rows))
     own = labels[rows]
-    outside = bloc_threat.copy()
+    p_own, p_i = bloc_power[own], p[rows]
+    bloc_threat = net_threat(weighted, bloc_power, p_own[:, None], a) + pred[None, :]
+    alone_threat = net_threat(weighted, bloc_power, p_i[:, None], a) + pred[None, :]
+    # the partners: the rest of the own alliance (power P_O − p_i), as if i stood alone against them
+    rest = p_own - p_i
+    rest_share = np.where(total > 0, rest / total, 0.0)
+    partners = net_threat(weighted[r, own][:, None], rest[:, None], p_i[:, None], a)[:, 0]
+    rest_pred = predominance(
+        rest_share, params["predominance_weight"], params["predominance_onset"], params["predominance_width"]
+    )
+    partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
+    bloc_threat[r, own] = partner_threat
+    alone_threat[r, own] = partner_threat
+
+    outside = np.where(bloc_power[None, :] > 0, bloc_threat, -np.inf)
     outside[r, own] = -np.inf
-    outside[:, bloc_power <= 0] = -np.inf
     main = np.argmax(outside, axis=1)
     tau = outside[r, main]
     none = ~np.isfinite(tau)
     main[none], tau[none] = -1, 0.0
-    partner_threat = bloc_max[r, own]  # T[i, i] = 0, so a lone state's is 0
+    alone = np.where(np.isfinite(outside), alone_threat, -np.inf)
+    tau_alone = alone.max(axis=1, initial=-np.inf)
+    tau_alone[~np.isfinite(tau_alone)] = 0.0
     return Situation(
         rows=rows,
         power=p,
         revisionism=revisionism,
         strategy=strategy,
         distance=distance,
-        threat=threat,
+        reach=reach,
         labels=labels,
         bloc_power=bloc_power,
         leader=leader,
         is_alliance=is_alliance,
+        predominance=pred,
+        weighted=weighted,
         bloc_threat=bloc_threat,
+        alone_threat=alone_threat,
         own=own,
         main=main,
         tau=tau,
+        tau_alone=tau_alone,
         partner_threat=partner_threat,
         params=params,
     )

@@ -47,9 +47,10 @@ class Decision:
 class WarView:
     """A crisis as the third parties see it when they choose a side (built by `agents.sides`).
 
-    Arrays are (N,) over all states. `stronger` and `weaker` are ATTACK or DEFEND, judged on the sides
-    as the called allies make them; `concern` is each state's summed threat from the stronger side.
-    `choice` holds the sides taken so far (OUT for most), for strategies that decide late.
+        Arrays are (N,) over all states. `stronger` and `weaker` are ATTACK or DEFEND, judged on the sides
+        as the called allies make them; `concern` is each state's threat from the stronger side taken as one
+    bloc (`agents.situation.side_threat`: net of the state's own bloc, predominance included).
+        `choice` holds the sides taken so far (OUT for most), for strategies that decide late.
     """
 
     attack: np.ndarray  # called attackers (the initiator and its free allies)

@@ -10,8 +10,8 @@ Order within the phase (after upkeep, before the measures):
    superiority it needs (deterrence); the target concedes a tribute if that is cheaper than war.
 5. War: the outcome is drawn with the logistic win probability; costs, reparations and
    eliminations follow `model.war.settle`; the two sides become hostile (H = 1 between them).
-A state takes part in at most one crisis or war a year. Hostility raises perceived threat,
-T_ij · (1 + hostility_weight · H_ij), so former enemies are balanced against until it fades and
+A state takes part in at most one crisis or war a year. Hostility raises perceived reach, hence threat,
+reach_ij · (1 + hostility_weight · H_ij), so former enemies are balanced against until it fades and
 they become acceptable partners again (Kaplan 6).
 """
 
@@ -74,9 +74,9 @@ class Conflict:
         self.model = model
         self.hostility = np.zeros((model.n, model.n))
 
-    def embitter(self, threat: np.ndarray) -> np.ndarray:
-        """Perceived threat raised by hostility: T_ij · (1 + hostility_weight · H_ij)."""
-        return threat * (1.0 + self.model.params["hostility_weight"] * self.hostility)
+    def embitter(self, reach: np.ndarray) -> np.ndarray:
+        """Perceived reach, hence threat, raised by hostility: reach_ij · (1 + hostility_weight · H_ij)."""
+        return reach * (1.0 + self.model.params["hostility_weight"] * self.hostility)
 
     def step(self) -> WarYear:
         """This year's crises and wars, returned as the year's records and tally."""
@@ -134,7 +134,7 @@ class Conflict:
             power=power,
             free=free,
             membership=membership,
-            threat=m.threat,
+            reach=m.reach,
             revisionism=m.revisionism,
             strategy=m.strategy,
             distance=m.distance,

@@ -19,7 +19,7 @@ from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
-from model.threat import distance_decay, threat_matrix
+from model.threat import distance_decay, perception_noise, reach_matrix
 
 MEASURES = (
     "s_max",
@@ -84,7 +84,7 @@ class BalanceOfPowerModel(mesa.Model):
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
-        self.threat = self._perceive_threats()
+        self.reach = self._perceive_reach()
 
         self.tracker = ConvergenceTracker(
             p["convergence_window"],
@@ -116,7 +116,7 @@ class BalanceOfPowerModel(mesa.Model):
         """Grow, perceive, realign, keep up alliances, crises and wars (if on), measure."""
         self.power_at_start = self.power.copy()
         self.grow()
-        self.threat = self._perceive_threats()
+        self.reach = self._perceive_reach()
         self.realign()
         self.upkeep()
         if self.conflict is not None:
@@ -142,21 +142,18 @@ class BalanceOfPowerModel(mesa.Model):
             self.power /= total
             self.power_at_start /= total  # the accounting invariant compares in the same units
 
-    def _perceive_threats(self) -> np.ndarray:
-        sigma = self.params["perception_noise"]
-        noise = None
-        if sigma > 0:
-            noise = np.exp(sigma * self.rng.standard_normal((self.n, self.n)) - sigma**2 / 2)
-        threat = threat_matrix(
-            self.power,
+    def _perceive_reach(self) -> np.ndarray:
+        """This step's reach matrix (docs/ODD.md §7.2): distance decay, intent, fresh perception noise,
+        and, with war on, hostility."""
+        noise = perception_noise(self.rng, self.n, self.params["perception_noise"])
+        reach = reach_matrix(
             self.alive,
             self.decay,
             self.revisionism,
-            power_exponent=self.params["power_exponent"],
             revisionism_weight=self.params["revisionism_weight"],
             noise=noise,
         )
-        return threat if self.conflict is None else self.conflict.embitter(threat)
+        return reach if self.conflict is None else self.conflict.embitter(reach)
 
     def perceive(self, rows: np.ndarray) -> Situation:
         """The situation as the states in `rows` see it now."""
@@ -165,7 +162,7 @@ class BalanceOfPowerModel(mesa.Model):
             power=self.power,
             alive=self.alive,
             membership=self.alignments.membership,
-            threat=self.threat,
+            reach=self.reach,
             revisionism=self.revisionism,
             strategy=self.strategy,
             distance=self.distance,
@@ -197,9 +194,9 @@ class BalanceOfPowerModel(mesa.Model):
         if len(members) == 0:
             return
         situation = self.perceive(members)
-        # the greatest threat any member still feels, from outside or from a partner (a bandwagon
-        # alliance is held together by the threat of its own leader)
-        felt = np.maximum(situation.tau, situation.partner_threat)
+        # the greatest threat any member would feel standing alone, from outside or from a partner (the
+        # threat the alliance answers; a bandwagon alliance is held together by its own leader's threat)
+        felt = np.maximum(situation.tau_alone, situation.partner_threat)
         for alliance in list(self.alignments.alliances.values()):
             worst = felt[np.isin(members, alliance.members)].max()
             if worst < self.params["threat_exit"]:

@@ -18,7 +18,7 @@ def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarra
     """
     total = s.total_power
     p = s.power[s.rows]
-    cand = (s.bloc_threat < s.tau[:, None]) & (s.bloc_power[None, :] > 0)
+    cand = (s.alone_threat < s.tau_alone[:, None]) & (s.bloc_power[None, :] > 0)
     cand &= (s.bloc_power[None, :] + p[:, None]) / total <= s.params["hegemony_share"]
     rows = np.arange(len(s.rows))
     cand[rows, s.own] = False
@@ -35,7 +35,7 @@ def leave_when_unsafe(s: Situation, decision: Decision) -> None:
     share = s.bloc_power[s.own] / s.total_power
     follower = s.leader[s.own] != s.rows  # the predominant actor itself does not walk out
     decision.set(s.aligned & follower & (share > s.params["hegemony_share"]), LEAVE, "predominance")
-    partner_is_main = (s.partner_threat > s.tau) & (s.partner_threat >= s.params["threat_entry"])
+    partner_is_main = (s.partner_threat > s.tau_alone) & (s.partner_threat >= s.params["threat_entry"])
     decision.set(s.aligned & partner_is_main, LEAVE, "partner_threat")
 
 

@@ -16,7 +16,7 @@ def align(s: Situation) -> Decision:
     total = s.total_power
     tolerable = s.power[s.leader] / total <= s.params["hedge_dominance"]
     decision.set(s.aligned & ~tolerable[s.own], LEAVE, "hedge_dominance")
-    decision.set(s.aligned & (s.tau < s.params["threat_exit"]), LEAVE, "threat_receded")
+    decision.set(s.aligned & (s.tau_alone < s.params["threat_exit"]), LEAVE, "threat_receded")
     seek = ~s.aligned & (s.tau >= s.params["hedge_threshold"])
     decision.set(seek, counterweight(s, extra_ok=tolerable), "hedge")
     return decision

@@ -25,10 +25,13 @@ def three(c_strategy: str, **params):
 
 def test_hand_threats_match_the_formula():
     m = three("balance")
-    assert m.threat[2, 0] == pytest.approx(10 / 11 * math.exp(-0.5))
-    assert m.threat[2, 1] == pytest.approx(2 / 3 * math.exp(-math.hypot(1, 0.5)))
-    assert m.threat[1, 0] == pytest.approx(10 / 12 * math.exp(-1))
-    assert np.all(np.diag(m.threat) == 0)
+    s = m.perceive(np.array([2, 1]))  # C's and B's view; each state is its own bloc
+    a, b = s.labels[0], s.labels[1]
+    assert s.bloc_threat[0, a] == pytest.approx(10 / 11 * math.exp(-0.5))
+    assert s.bloc_threat[0, b] == pytest.approx(2 / 3 * math.exp(-math.hypot(1, 0.5)))
+    assert s.bloc_threat[1, a] == pytest.approx(10 / 12 * math.exp(-1))
+    assert list(s.main) == [a, a] and s.tau[0] == pytest.approx(10 / 11 * math.exp(-0.5))
+    assert np.all(np.diag(m.reach) == 0)
 
 
 def test_balancer_aligns_with_the_weaker_side_against_the_threat():

@@ -28,7 +28,7 @@ def sides(m, i=0, j=1, free=None):
         power=m.power,
         free=m.alive.copy() if free is None else free,
         membership=m.alignments.membership,
-        threat=m.threat,
+        reach=m.reach,
         revisionism=m.revisionism,
         strategy=m.strategy,
         distance=m.distance,
