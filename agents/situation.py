@@ -32,6 +32,13 @@ def predominance(share: np.ndarray, weight: float, onset: float, width: float) -
         return weight / (1.0 + np.exp(-(share - onset) / width))
 
 
+def predominance_of(share: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """π of each share with the model's predominance parameters."""
+    return predominance(
+        share, params["predominance_weight"], params["predominance_onset"], params["predominance_width"]
+    )
+
+
 def weighted_reach(reach_rows: np.ndarray, power: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """(R, K) W_iB = Σ_{j∈B} p_j · reach_ij for each row of reach (O(R·N))."""
     order = np.argsort(labels, kind="stable")
@@ -102,6 +109,34 @@ class Situation:
         threat = net_threat(self.weighted, self.bloc_power, own_power, self.params["power_exponent"])
         return threat + self.predominance[None, :]
 
+    @property
+    def felt(self) -> np.ndarray:
+        """(R,) the greatest threat each deciding state feels now, from outside (net) or from partners."""
+        return np.maximum(self.tau, self.partner_threat)
+
+    def felt_after_admitting(self, applicant: np.ndarray) -> np.ndarray:
+        """(R,) the greatest threat each deciding state would feel once `applicant[r]` (another state,
+        leaving its bloc) had joined its side: outside blocs net of the larger side, the applicant's old
+        bloc without it, and the partners' threat with the applicant among them (docs/ODD.md §7.3)."""
+        p, a = self.params, self.params["power_exponent"]
+        r = np.arange(len(self.rows))
+        p_a = self.power[applicant]
+        reach_a = self.reach[self.rows, applicant]
+        gone = self.labels[applicant]
+        weighted = self.weighted.copy()
+        bloc_power = np.broadcast_to(self.bloc_power, weighted.shape).copy()
+        weighted[r, gone] -= p_a * reach_a
+        bloc_power[r, gone] -= p_a
+        pred = predominance_of(bloc_power / self.total_power, p)
+        threat = net_threat(weighted, bloc_power, (self.own_power + p_a)[:, None], a) + pred
+        threat = np.where(bloc_power > 1e-12 * self.total_power, threat, -np.inf)
+        threat[r, self.own] = -np.inf
+        rest = self.own_power - self.power[self.rows] + p_a
+        with_applicant = (self.weighted[r, self.own] + p_a * reach_a)[:, None]
+        partners = net_threat(with_applicant, rest[:, None], self.power[self.rows][:, None], a)[:, 0]
+        partners += predominance_of(rest / self.total_power, p)
+        return np.maximum(threat.max(axis=1, initial=0.0), partners)
+
     def only(self, mask: np.ndarray) -> Situation:
         """The same world, seen only by the deciding states selected by `mask`."""
         return replace(
@@ -130,12 +165,7 @@ def side_threat(
     p_side = power[side].sum()
     weighted = reach[:, side] @ power[side]
     threat = net_threat(weighted[:, None], np.array([p_side]), own_power[:, None], params["power_exponent"])
-    pred = predominance(
-        np.array([p_side / power.sum()]),
-        params["predominance_weight"],
-        params["predominance_onset"],
-        params["predominance_width"],
-    )
+    pred = predominance_of(np.array([p_side / power.sum()]), params)
     return threat[:, 0] + pred[0]
 
 
@@ -167,12 +197,7 @@ def perceive(
     bloc_power = np.bincount(labels, weights=p, minlength=k)
     total = bloc_power.sum()
     leader = bloc_leaders(p, labels, k)
-    pred = predominance(
-        bloc_power / total,
-        params["predominance_weight"],
-        params["predominance_onset"],
-        params["predominance_width"],
-    )
+    pred = predominance_of(bloc_power / total, params)
     pred = np.where(bloc_power > 0, pred, 0.0)
     weighted = weighted_reach(reach[rows], p, labels, k)
     a = params["power_exponent"]
@@ -186,9 +211,7 @@ def perceive(
     rest = p_own - p_i
     rest_share = np.where(total > 0, rest / total, 0.0)
     partners = net_threat(weighted[r, own][:, None], rest[:, None], p_i[:, None], a)[:, 0]
-    rest_pred = predominance(
-        rest_share, params["predominance_weight"], params["predominance_onset"], params["predominance_width"]
-    )
+    rest_pred = predominance_of(rest_share, params)
     partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
     bloc_threat[r, own] = partner_threat
     alone_threat[r, own] = partner_threat

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector
 
-from agents.alliances import UNALIGNED, Alignments
+from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
@@ -214,8 +214,8 @@ class BalanceOfPowerModel(mesa.Model):
         membership = self.alignments.membership
         share = metrics.shares(self.power[self.alive])
         blocs = metrics.bloc_shares(share, membership[self.alive])
-        events = len(self.alignments.events) - self._events_seen
-        self._events_seen = len(self.alignments.events)
+        events = self.alignments.changes - self._events_seen  # membership changes, not refused offers
+        self._events_seen = self.alignments.changes
         values: dict[str, Any] = {
             "s_max": float(share.max()),
             "b_max": float(blocs.max()),
@@ -279,7 +279,7 @@ class BalanceOfPowerModel(mesa.Model):
             "wars": self.wars_total,
             "eliminated": self.states_initial - m["states_alive"],
             "universal_empire_at": empire_at,
-            "alliance_events": len(self.alignments.events),
+            "alliance_events": self.alignments.changes,
         }
 
     def model_frame(self) -> pd.DataFrame:
@@ -313,6 +313,6 @@ class BalanceOfPowerModel(mesa.Model):
         return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
 
     def events_frame(self) -> pd.DataFrame:
-        """The alliance event log: step, event, state, state_index, alliance, reason."""
-        columns = ["step", "event", "state", "state_index", "alliance", "reason"]
-        return pd.DataFrame(self.alignments.events, columns=columns)
+        """The alliance event log: step, event (formed, joined, left, dissolved, refused), state,
+        state_index, alliance, reason, partner (who admitted or refused the state, where one did)."""
+        return pd.DataFrame(self.alignments.events, columns=list(EVENT_COLUMNS))

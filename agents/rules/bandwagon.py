@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.situation import Situation
-from agents.strategy import OUT, Decision, Strategy, WarView, register
+from agents.strategy import OUT, Decision, Strategy, WarView, accept_when_threatened, no_riskier, register
 
 
 def align(s: Situation) -> Decision:
@@ -32,4 +32,13 @@ def side(w: WarView, rows: np.ndarray) -> np.ndarray:
     return np.where(joins, w.stronger, OUT)
 
 
-register(Strategy("bandwagon", align, side, joins_threat=True))
+def accept(s: Situation, applicant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Welcome a follower weaker than itself that leaves it no less safe (power follows power), or, like a
+    balancer, any ally when threatened."""
+    threatened, reason = accept_when_threatened(s, applicant)
+    follower = (s.power[applicant] < s.power[s.rows]) & no_riskier(s, applicant)
+    reason = np.where(follower, "", np.where(reason == "not_threatened", "stronger_applicant", reason))
+    return threatened | follower, reason.astype(object)
+
+
+register(Strategy("bandwagon", align, side, accept, joins_threat=True))

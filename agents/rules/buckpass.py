@@ -17,7 +17,7 @@ def align(s: Situation) -> Decision:
     seek = ~s.aligned & (s.tau >= s.params["threat_entry"])
     if seek.any():
         seek[seek] = ~nearer_capable_balancer(s.only(seek))
-    decision.set(seek, counterweight(s), "balance")
+    decision.choose(seek, counterweight(s), "balance")
     return decision
 
 

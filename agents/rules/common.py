@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from agents.situation import Situation
-from agents.strategy import LEAVE, STAY, Decision, facing_names
+from agents.strategy import LEAVE, Decision, facing_names
 
 
 def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarray:
-    """For each deciding state, the bloc to balance with, or STAY if there is none.
+    """For each deciding state, its preference (R, K) over the blocs to balance with (−inf: none).
 
     Candidates are blocs other than its own and its main threat, less threatening to it than the
-    main threat, and not made predominant by its joining (Kaplan 4). It picks the strongest: the
+    main threat, and not made predominant by its joining (Kaplan 4). It prefers the strongest: the
     best counterweight to the threat.
     """
     total = s.total_power
@@ -25,8 +25,7 @@ def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarra
     cand[rows[s.main >= 0], s.main[s.main >= 0]] = False
     if extra_ok is not None:
         cand &= extra_ok[None, :]
-    best = np.argmax(np.where(cand, s.bloc_power[None, :], -np.inf), axis=1)
-    return np.where(cand.any(axis=1), best, STAY)
+    return np.where(cand, s.bloc_power[None, :], -np.inf)
 
 
 def leave_when_unsafe(s: Situation, decision: Decision) -> None:

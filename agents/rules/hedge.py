@@ -7,7 +7,7 @@ import numpy as np
 
 from agents.rules.common import counterweight
 from agents.situation import Situation
-from agents.strategy import LEAVE, OUT, Decision, Strategy, WarView, register
+from agents.strategy import LEAVE, OUT, Decision, Strategy, WarView, accept_when_threatened, register
 
 
 def align(s: Situation) -> Decision:
@@ -18,7 +18,7 @@ def align(s: Situation) -> Decision:
     decision.set(s.aligned & ~tolerable[s.own], LEAVE, "hedge_dominance")
     decision.set(s.aligned & (s.tau_alone < s.params["threat_exit"]), LEAVE, "threat_receded")
     seek = ~s.aligned & (s.tau >= s.params["hedge_threshold"])
-    decision.set(seek, counterweight(s, extra_ok=tolerable), "hedge")
+    decision.choose(seek, counterweight(s, extra_ok=tolerable), "hedge")
     return decision
 
 
@@ -27,4 +27,9 @@ def side(w: WarView, rows: np.ndarray) -> np.ndarray:
     return np.where(w.concern[rows] >= w.params["hedge_threshold"], w.weaker, OUT)
 
 
-register(Strategy("hedge", align, side))
+def accept(s: Situation, applicant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Enter an exclusive alliance only under a critical threat (≥ hedge_threshold), as when it seeks one."""
+    return accept_when_threatened(s, applicant, entry="hedge_threshold")
+
+
+register(Strategy("hedge", align, side, accept))

@@ -113,7 +113,11 @@ def latest_events(model: BalanceOfPowerModel, limit: int = 12) -> list[dict[str,
     before alliance changes within a year, later log entries first."""
     rows = []
     for seq, event in enumerate(model.alignments.events[-limit:]):
-        text = f"{event['state']} {event['event']} A{event['alliance']} ({event['reason'].replace('_', ' ')})"
+        reason = event["reason"].replace("_", " ")
+        if event["event"] == "refused":
+            text = f"{event['partner']} refused {event['state']} ({reason})"
+        else:
+            text = f"{event['state']} {event['event']} A{event['alliance']} ({reason})"
         rows.append((event["step"], 1, seq, "alliance", text))
     for seq, war in enumerate(war_log(model, last=limit)):
         sides = (", ".join(model.names[i] for i in side) for side in (war.attackers, war.defenders))

@@ -5,7 +5,9 @@ T_ij = p_j/(p_i+p_j) · exp(-d_ij):
   T_CA = 10/11 · e^-0.5   = 0.551   (A is C's main threat, above the entry threshold 0.3)
   T_CB = 2/3 · e^-1.118   = 0.218   (B is less threatening: a possible counterweight)
   T_BA = 10/12 · e^-1     = 0.307,  T_AB = 2/12 · e^-1 = 0.061,  T_AC = 1/11 · e^-0.5 = 0.055
-A and B are hedgers with a critical threat of 0.9, so only C moves.
+Alliances form only by consent (docs/ODD.md §7.3): A hedges (critical threat 0.9: it neither moves nor
+enters an alliance); B balances, so it consents to an ally against A (T_BA = 0.307 ≥ threat_entry 0.3),
+and seeks one too (its counterweight is C: T_BC = 1/3 · e^-1.118 = 0.109 < 0.307).
 """
 
 import math
@@ -19,8 +21,8 @@ POWER = [10.0, 2.0, 1.0]
 POSITION = [(0.0, 0.0), (1.0, 0.0), (0.0, 0.5)]
 
 
-def three(c_strategy: str, **params):
-    return model(world(POWER, POSITION, ["hedge", "hedge", c_strategy]), hedge_threshold=0.9, **params)
+def three(c_strategy: str, a: str = "hedge", b: str = "balance", **params):
+    return model(world(POWER, POSITION, [a, b, c_strategy]), hedge_threshold=0.9, **params)
 
 
 def test_hand_threats_match_the_formula():
@@ -44,7 +46,10 @@ def test_balancer_aligns_with_the_weaker_side_against_the_threat():
 
 
 def test_bandwagoner_aligns_with_the_threat():
-    m = three("bandwagon")
+    # A, now a bandwagoner, welcomes C as a weaker follower: admitting C leaves A's felt threat no higher
+    # (outside B net of A + C: 2·e^-1/13 = 0.057 ≤ T_AB = 0.061; C as a partner: 1·e^-0.5/11 = 0.055).
+    # B hedges and stays out.
+    m = three("bandwagon", a="bandwagon", b="hedge")
     m.step()
     assert ally_of(m, "C") == {"A", "C"}
     assert ally_of(m, "B") == set()
@@ -71,29 +76,37 @@ def test_buckpasser_abstains_while_a_nearer_capable_balancer_faces_the_threat():
 
 
 def test_buckpasser_balances_when_no_nearer_balancer_exists():
-    # Move B out to (2, 0): it is now farther from A than C, so C must balance itself and picks
-    # the strongest bloc less threatening than A: B (T_CB = 8/9 · e^-2.06 = 0.11 < 0.551).
+    # Move B out to (2, 0): it is now farther from A than C, so C must balance itself and offers itself
+    # to the strongest bloc less threatening than A: B (T_CB = 8/9 · e^-2.06 = 0.11 < 0.551). B, far
+    # from A (T_BA = 10/18 · e^-2 = 0.075 < 0.5), feels no threat and refuses; so does the next, D (a
+    # hedger). Both offers are logged.
     positions = [(0.0, 0.0), (2.0, 0.0), (0.0, 0.5), (1.0, 1.0)]
     strategies = ["hedge", "balance", "buckpass", "hedge"]
     m = model(world([10, 8, 1, 1], positions, strategies), threat_entry=0.5, hedge_threshold=0.9)
     m.step()
-    assert ally_of(m, "C") == {"B", "C"}
+    offers = m.events_frame().query("event == 'refused'")
+    assert list(offers["state"]) == ["C", "C"] and list(offers["partner"]) == ["B", "D"]
+    assert ally_of(m, "C") == set()
 
 
 def test_hedger_stays_unaligned_under_a_moderate_threat():
     # T_CA = 0.551 is above the entry threshold (a balancer would ally) but below the hedger's
-    # critical threat 0.7.
-    m = model(world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.7)
+    # critical threat 0.7: the hedger C neither seeks an ally nor consents to B, which seeks one.
+    m = model(world(POWER, POSITION, ["hedge", "balance", "hedge"]), hedge_threshold=0.7)
     m.step()
     assert ally_of(m, "C") == set()
-    balancer = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.7)
+    refused = m.events_frame().query("event == 'refused'")
+    offers = zip(refused["state"], refused["partner"], refused["reason"], strict=True)
+    assert set(offers) == {("B", "C", "not_threatened")}
+    balancer = model(world(POWER, POSITION, ["hedge", "balance", "balance"]), hedge_threshold=0.7)
     balancer.step()
     assert ally_of(balancer, "C") == {"B", "C"}
 
 
 def test_hedger_joins_a_bloc_above_its_critical_threat():
-    # hedge_threshold 0.5 < T_CA = 0.551 < T_BA... only C crosses it (T_BA = 0.307).
-    m = model(world(POWER, POSITION, ["hedge", "hedge", "hedge"]), hedge_threshold=0.5)
+    # hedge_threshold 0.5 < T_CA = 0.551: C seeks B, which, a balancer threatened by A (0.307 ≥ 0.3),
+    # consents.
+    m = model(world(POWER, POSITION, ["hedge", "balance", "hedge"]), hedge_threshold=0.5)
     m.step()
     assert ally_of(m, "C") == {"B", "C"}
 
@@ -138,9 +151,10 @@ def test_alliance_holds_while_the_threat_lasts():
 
 
 def test_defection_breaks_alliances_at_the_given_rate():
-    m = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.9, defection_rate=1.0)
+    w = world(POWER, POSITION, ["hedge", "balance", "balance"])
+    m = model(w, hedge_threshold=0.9, defection_rate=1.0)
     m.step()
-    # C allies with B during realignment, then both defect in upkeep: the alliance is gone.
+    # B and C ally during realignment, then both defect in upkeep: the alliance is gone.
     events = list(m.events_frame()["event"])
     assert events[:2] == ["formed", "formed"]
     assert "left" in events and "dissolved" in events

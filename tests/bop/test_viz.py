@@ -1,8 +1,10 @@
 """The visual server's parts without a browser: controls, the live model, data readers, components.
 
 The components are rendered with `solara.render` on the hand-built world of test_rules.py:
-A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5); A and B hedge, C balances. In year 1
-C allies with B against A (alliance 1, led by B, the stronger member); total power stays 13.
+A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5); A hedges, B and C balance. Both feel A
+(T_BA = 0.307, T_CA = 0.551, above the entry threshold 0.3), so each wants the other and consents
+(alliances form only by consent); in year 1 B, first in the random order, allies with C against A
+(alliance 1, led by B, the stronger member; the log has C's row first, then B's). Total power stays 13.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ POSITION = [(0.0, 0.0), (1.0, 0.0), (0.0, 0.5)]
 
 
 def allied_world(steps: int = 1) -> BalanceOfPowerModel:
-    m = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.9)
+    m = model(world(POWER, POSITION, ["hedge", "balance", "balance"]), hedge_threshold=0.9)
     for _ in range(steps):
         m.step()
     return m
@@ -205,8 +207,8 @@ def test_wars_are_read_from_the_war_log_and_crises_told_apart():
     assert texts == [
         "war: A vs B, C (initiator won); eliminated C",
         "crisis: A vs C (conceded)",
-        "C formed A1 (balance)",
         "B formed A1 (balance)",
+        "C formed A1 (balance)",
         "crisis: B vs A (backed down)",
     ]
     assert wars_at(allied_world(), 1) == []  # no war log, no wars
@@ -285,7 +287,7 @@ def test_status_card_shows_the_hand_world():
         "<th>States alive</th><td>3 of 3</td>",
         "<th>Alliances</th><td>1 (A1: B +1)</td>",
         f"<th>Largest bloc b_max</th><td>{10 / 13:.3f}</td>",  # unaligned A is the largest bloc
-        "<th>Strategies</th><td>balance 1, hedge 2</td>",
+        "<th>Strategies</th><td>balance 2, hedge 1</td>",
         '<th>Equilibrium</th><td><span class="bop-verdict" style="background:#888888">not converged</span>',
     ):
         assert expected in text
@@ -301,7 +303,7 @@ def test_status_card_reports_a_parameter_error():
 def test_event_log_lists_the_alliance_events():
     _, rc = solara.render(EventLog(allied_world()), handle_error=False)
     text = _html(rc)
-    assert text.index("C formed A1 (balance)") < text.index("B formed A1 (balance)")  # newest first
+    assert text.index("B formed A1 (balance)") < text.index("C formed A1 (balance)")  # newest first
     assert "<th>year 1</th>" in text
     _, rc = solara.render(EventLog(model(world(POWER, POSITION, ["hedge"] * 3))), handle_error=False)
     assert rc.find(solara.widgets.HTML).widgets == []

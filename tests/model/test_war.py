@@ -124,15 +124,16 @@ def eliminated_shares(m):
 
 
 def test_restraint_never_eliminates_an_essential_actor():
+    seeds = range(1, 7)
     # Growth is uniform (growth_sd 0), so shares move only through crises and wars, and a state's
     # share when its war starts is at least its share at the end of the year before.
-    # Seeds 1-3: with restraint no eliminated state was essential; without it, on the same seeds, some
+    # Seeds 1-6: with restraint no eliminated state was essential; without it, on the same seeds, some
     # essential actor is absorbed, so the check has teeth (which seed does it depends on the threat
     # calculus, hence several seeds rather than one).
-    shares = [s for seed in (1, 2, 3) for s in eliminated_shares(run_ten(restraint=True, seed=seed))]
+    shares = [s for seed in seeds for s in eliminated_shares(run_ten(restraint=True, seed=seed))]
     assert len(shares) > 0  # not vacuous: small states were absorbed
     assert max(shares) < 0.05  # essential_share
-    unrestrained = [s for seed in (1, 2, 3) for s in eliminated_shares(run_ten(restraint=False, seed=seed))]
+    unrestrained = [s for seed in seeds for s in eliminated_shares(run_ten(restraint=False, seed=seed))]
     assert max(unrestrained) >= 0.05
 
 
