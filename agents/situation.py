@@ -109,6 +109,21 @@ class Situation:
         threat = net_threat(self.weighted, self.bloc_power, own_power, self.params["power_exponent"])
         return threat + self.predominance[None, :]
 
+    def threat_to_blocs(self, bloc: int) -> np.ndarray:
+        """(K,) the threat bloc `bloc` poses to every bloc, as each bloc's leader sees it net of its own
+        bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""
+        members = self.labels == bloc
+        weighted = self.reach[np.ix_(self.leader, members)] @ self.power[members]
+        threat = net_threat(
+            weighted[:, None],
+            self.bloc_power[bloc : bloc + 1],
+            self.bloc_power[:, None],
+            self.params["power_exponent"],
+        )[:, 0]
+        threat = threat + self.predominance[bloc]
+        threat[bloc] = 0.0
+        return threat
+
     @property
     def felt(self) -> np.ndarray:
         """(R,) the greatest threat each deciding state feels now, from outside (net) or from partners."""

@@ -12,28 +12,32 @@ from agents.strategy import LEAVE, Decision, facing_names
 def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarray:
     """For each deciding state, its preference (R, K) over the blocs to balance with (−inf: none).
 
-    Candidates are blocs other than its own and its main threat, less threatening to it than the
-    main threat, and not made predominant by its joining (Kaplan 4). It prefers the strongest: the
-    best counterweight to the threat.
+    Candidates (Walt, Waltz) are blocs other than its own and its main threat M that M also threatens
+    (M's threat to the bloc's leader, net of the bloc, at least threat_exit) and that are less
+    threatening to it than M. It prefers the coalition whose joining best matches the threat: the
+    smallest sufficient one (its power with the state's at least M's), else, none sufficing, the
+    strongest (docs/ODD.md §7.3). No share of all power caps the choice.
     """
-    total = s.total_power
-    p = s.power[s.rows]
-    cand = (s.alone_threat < s.tau_alone[:, None]) & (s.bloc_power[None, :] > 0)
-    cand &= (s.bloc_power[None, :] + p[:, None]) / total <= s.params["hegemony_share"]
     rows = np.arange(len(s.rows))
+    main, has = s.main, s.main >= 0
+    cand = (s.bloc_power[None, :] > 0) & has[:, None]
+    cand &= s.alone_threat < s.alone_threat[rows, np.maximum(main, 0)][:, None]
     cand[rows, s.own] = False
-    cand[rows[s.main >= 0], s.main[s.main >= 0]] = False
+    cand[rows[has], main[has]] = False
+    for m in np.unique(main[has]):
+        cand[main == m] &= (s.threat_to_blocs(int(m)) >= s.params["threat_exit"])[None, :]
     if extra_ok is not None:
         cand &= extra_ok[None, :]
-    return np.where(cand, s.bloc_power[None, :], -np.inf)
+    side = s.bloc_power[None, :] + s.power[s.rows][:, None]
+    sufficient = side >= s.bloc_power[np.maximum(main, 0)][:, None]
+    score = np.where(sufficient, 2.0 - side / s.total_power, side / s.total_power)
+    return np.where(cand, score, -np.inf)
 
 
 def leave_when_unsafe(s: Situation, decision: Decision) -> None:
-    """Leave a bloc that tends to predominance (Kaplan 4; its leader stays), or one whose member
-    has become the main threat (and a threat worth allying against, at least `threat_entry`)."""
-    share = s.bloc_power[s.own] / s.total_power
-    follower = s.leader[s.own] != s.rows  # the predominant actor itself does not walk out
-    decision.set(s.aligned & follower & (share > s.params["hegemony_share"]), LEAVE, "predominance")
+    """Leave an alliance whose other members, taken together as if it stood alone, have become its
+    greatest threat (and one worth allying against, at least threat_entry). Through the predominance
+    term this is also how a member leaves a bloc tending to predominance (Kaplan 4): no cap decides it."""
     partner_is_main = (s.partner_threat > s.tau_alone) & (s.partner_threat >= s.params["threat_entry"])
     decision.set(s.aligned & partner_is_main, LEAVE, "partner_threat")
 
