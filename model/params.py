@@ -276,6 +276,13 @@ PARAMS: dict[str, Param] = {
             "Kaplan's rule 3: never absorb an essential actor, nor push it below the essential line.",
         ),
         Param(
+            "coalition_war",
+            bool,
+            False,
+            "Kaplan 4 by force: balancers may open coalition wars against the bloc nearest predominance "
+            "(yearly probability war_rate · the predominance term's onset).",
+        ),
+        Param(
             "war_hazard",
             str,
             "expected_gain",

@@ -183,6 +183,7 @@ def crisis(step: int, attackers: list[str], defenders: list[str], outcome: str, 
         "costs": 0.0,
         "transfer": 0.0,
         "eliminated": list(eliminated),
+        "cause": "expected_gain",
     }
 
 
