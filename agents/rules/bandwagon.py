@@ -1,25 +1,47 @@
-"""bandwagon (Walt, Schweller): join the threat, or the strongest for profit (docs/ODD.md §7.4, §7.6)."""
+"""bandwagon (Walt, Schweller): join the threat, or the strongest for profit, and reconsider when it is
+neither any more (docs/ODD.md §7.4, §7.6)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from agents.situation import Situation
-from agents.strategy import OUT, Decision, Strategy, WarView, accept_when_threatened, no_riskier, register
+from agents.strategy import (
+    LEAVE,
+    OUT,
+    Decision,
+    Strategy,
+    WarView,
+    accept_when_threatened,
+    no_riskier,
+    register,
+)
 
 
 def align(s: Situation) -> Decision:
-    """When threatened, join the threat; a revisionist joins the strongest bloc for profit."""
+    """Weak and revisionist states join the threat or the strongest side, and reconsider.
+
+    Aligned: leave once its bloc is neither the strongest bloc nor its greatest threat (its partners,
+    as if it stood alone, threaten it less than an outside bloc does): the reason it joined is gone.
+    Unaligned and threatened (τ ≥ threat_entry) by a bloc stronger than itself: join that bloc (Walt:
+    the weak bandwagon with the threat). Unaligned, unthreatened and revisionist (r ≥ profit_threshold):
+    join the strongest bloc stronger than itself, the next strongest if refused (Schweller: for profit).
+    """
+    rows = np.arange(len(s.rows))
     decision = Decision.stay(len(s.rows))
+    others = np.where(s.bloc_power[None, :] > 0, s.bloc_power[None, :], -np.inf).repeat(len(rows), axis=0)
+    others[rows, s.own] = -np.inf
+    strongest_other = others.max(axis=1, initial=-np.inf)
+    overtaken = s.bloc_power[s.own] < strongest_other
+    not_the_threat = s.partner_threat < s.tau_alone
+    decision.set(s.aligned & overtaken & not_the_threat, LEAVE, "overtaken")
+    p_i = s.power[s.rows]
     threatened = s.tau >= s.params["threat_entry"]
-    decision.set(~s.aligned & threatened, s.main, "bandwagon")
-    others = np.where(s.bloc_power[None, :] > 0, s.bloc_power[None, :], -np.inf)
-    others = np.repeat(others, len(s.rows), axis=0)
-    others[np.arange(len(s.rows)), s.own] = -np.inf
-    strongest = np.argmax(others, axis=1)
-    stronger = s.bloc_power[strongest] > s.power[s.rows]
+    weaker = (s.main >= 0) & (s.bloc_power[np.maximum(s.main, 0)] > p_i)
+    decision.set(~s.aligned & threatened & weaker, s.main, "bandwagon")
     greedy = s.revisionism[s.rows] >= s.params["profit_threshold"]
-    decision.set(~s.aligned & ~threatened & greedy & stronger, strongest, "profit")
+    profit = ~s.aligned & ~threatened & greedy
+    decision.choose(profit, np.where(others > p_i[:, None], others, -np.inf), "profit")
     return decision
 
 
