@@ -4,8 +4,9 @@ The initiator's and the target's allies are called first. Every other living sta
 already engaged this year then takes the side its strategy's `side` rule chooses (`agents/rules/`),
 all at once per strategy; strategies that decide late (buck-passing) choose after the others.
 "Stronger" and "weaker" are judged on the sides as the called allies make them. A third party that
-joins brings its whole alliance (chain-ganging); when members of one alliance disagree, the side
-chosen by the greater power among them wins (docs/ODD.md §7.6).
+joins brings its alliance (chain-ganging: every ally at offence dominance or balance, under defence
+dominance only allies concerned at least |offence_defence|·threat_entry); when members of one alliance
+disagree, the side chosen by the greater power among them wins (docs/ODD.md §7.6).
 """
 
 from __future__ import annotations
@@ -67,14 +68,19 @@ def take_sides(
                 rows = np.flatnonzero(third & (strategy == name))
                 if len(rows):
                     view.choice[rows] = rule.side(view, rows)
-    chain_gang(view.choice, membership, power, third)
+    follows = view.concern >= max(0.0, -params["offence_defence"]) * params["threat_entry"]
+    chain_gang(view.choice, membership, power, third, follows)
     return attack | (view.choice == ATTACK), defend | (view.choice == DEFEND)
 
 
-def chain_gang(choice: np.ndarray, membership: np.ndarray, power: np.ndarray, third: np.ndarray) -> None:
-    """Bring each joining third party's free allies in with it (in place), by power-weighted vote."""
+def chain_gang(
+    choice: np.ndarray, membership: np.ndarray, power: np.ndarray, third: np.ndarray, follows: np.ndarray
+) -> None:
+    """Bring each joining third party's free allies in with it (in place), by power-weighted vote: those
+    that chose a side, and those that `follows` (Christensen & Snyder: under offence dominance every ally
+    follows, chain-ganging; under defence dominance only an ally concerned enough, the rest pass the buck)."""
     joining = (choice != OUT) & (membership != UNALIGNED)
     for aid in np.unique(membership[joining]):
         members = third & (membership == aid)
         votes = [power[members & (choice == side)].sum() for side in (ATTACK, DEFEND)]
-        choice[members] = ATTACK if votes[0] > votes[1] else DEFEND
+        choice[members & ((choice != OUT) | follows)] = ATTACK if votes[0] > votes[1] else DEFEND

@@ -109,6 +109,20 @@ class Situation:
         threat = net_threat(self.weighted, self.bloc_power, own_power, self.params["power_exponent"])
         return threat + self.predominance[None, :]
 
+    def main_of(self, states: np.ndarray) -> np.ndarray:
+        """(n,) the main threat (bloc, by net threat; -1 if none) of any states, not only the deciding
+        ones: what they stand against (O(n·N))."""
+        k = len(self.bloc_power)
+        weighted = weighted_reach(self.reach[states], self.power, self.labels, k)
+        own = self.labels[states]
+        threat = net_threat(
+            weighted, self.bloc_power, self.bloc_power[own][:, None], self.params["power_exponent"]
+        )
+        threat = np.where(self.bloc_power[None, :] > 0, threat + self.predominance[None, :], -np.inf)
+        threat[np.arange(len(states)), own] = -np.inf
+        main = np.argmax(threat, axis=1)
+        return np.where(np.isfinite(threat.max(axis=1, initial=-np.inf)), main, -1)
+
     def threat_to_blocs(self, bloc: int) -> np.ndarray:
         """(K,) the threat bloc `bloc` poses to every bloc, as each bloc's leader sees it net of its own
         bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""

@@ -260,6 +260,15 @@ PARAMS: dict[str, Param] = {
             1.0,
         ),
         Param(
+            "offence_defence",
+            float,
+            0.0,
+            "Offence-defence balance o (Christensen & Snyder): > 0 offence dominance (buck-catchers must be "
+            "stronger, allies chain-gang), < 0 defence dominance (buck-passing pays, allies hold back).",
+            -1.0,
+            1.0,
+        ),
+        Param(
             "defection_rate",
             float,
             0.005,

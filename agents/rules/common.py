@@ -1,12 +1,12 @@
 """Pieces several strategies share: the counterweight to a threat, leaving an unsafe bloc, and whether
-someone nearer already faces the threat (docs/ODD.md §7.3-7.4)."""
+someone nearer already stands against the threat (docs/ODD.md §7.3-7.4)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from agents.situation import Situation
-from agents.strategy import LEAVE, Decision, facing_names
+from agents.strategy import LEAVE, Decision
 
 
 def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarray:
@@ -42,21 +42,28 @@ def leave_when_unsafe(s: Situation, decision: Decision) -> None:
     decision.set(s.aligned & partner_is_main, LEAVE, "partner_threat")
 
 
-def nearer_capable_balancer(s: Situation) -> np.ndarray:
-    """(R,) whether someone nearer to the main threat, at least as strong, already faces it.
+def buck_catcher(s: Situation) -> np.ndarray:
+    """(R,) whether someone else already stands against the deciding state's main threat M and can hold
+    it, nearer to it (Mearsheimer: pass the buck only to a state that catches it).
 
-    "Faces it" means follows a strategy that stands against threats (`Strategy.faces_threat`), or
-    sits in another alliance. Distance to a bloc is the distance to its nearest member.
+    The catcher k is not in M, is nearer to M (distance to a bloc = to its nearest member), actually
+    stands against M — it is in an alliance and M is its own main threat — and its bloc can hold M at the
+    offence-defence balance o: P_bloc(k) ≥ (1 + o)·P_M (o > 0, offence dominance: a catcher needs more;
+    o < 0, defence dominance: less). A state merely labelled a balancer catches nothing.
     """
-    facing = (np.isin(s.strategy, facing_names()) | s.is_alliance[s.labels]) & (s.power > 0)
+    o = s.params["offence_defence"]
     result = np.zeros(len(s.rows), dtype=bool)
+    standing = s.is_alliance[s.labels] & (s.power > 0)
     for m in np.unique(s.main[s.main >= 0]):
         q = np.flatnonzero(s.main == m)
         in_m = s.labels == m
+        holds = s.bloc_power[s.labels] >= (1 + o) * s.bloc_power[m]
+        k = np.flatnonzero(standing & ~in_m & holds)
+        k = k[s.main_of(k) == m]
+        if len(k) == 0:
+            continue
         reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
         i = s.rows[q]
-        nearer = (reach[None, :] < reach[i][:, None]) & (s.power[None, :] >= s.power[i][:, None])
-        nearer &= (facing & ~in_m)[None, :]
-        nearer[np.arange(len(q)), i] = False
+        nearer = (reach[k][None, :] < reach[i][:, None]) & (k[None, :] != i[:, None])
         result[q] = nearer.any(axis=1)
     return result

@@ -63,18 +63,6 @@ def test_unthreatened_states_stay_unaligned():
         assert ally_of(m, "C") == set()
 
 
-def test_buckpasser_abstains_while_a_nearer_capable_balancer_faces_the_threat():
-    # B (power 8, a balancer) is nearer to A (0.3) than C is (0.5). Its own threat
-    # T_BA = 10/18 · e^-0.3 = 0.41 is under the entry threshold 0.5, so B stays put; C's
-    # T_CA = 0.551 is above it, but B carries the buck.
-    positions = [(0.0, 0.0), (0.3, 0.0), (0.0, 0.5), (1.0, 1.0)]
-    strategies = ["hedge", "balance", "buckpass", "hedge"]
-    m = model(world([10, 8, 1, 1], positions, strategies), threat_entry=0.5, hedge_threshold=0.9)
-    m.step()
-    assert ally_of(m, "C") == set()
-    assert m.alignments.alliances == {}
-
-
 def test_buckpasser_balances_when_no_nearer_balancer_exists():
     # Move B out to (2, 0): it is now farther from A than C, so C must balance itself. A threatens
     # B only at T_BA = 10/18 · e^-2 = 0.075 < threat_exit 0.15, so B is no partner against A; D (1) at
