@@ -78,6 +78,8 @@ class Situation:
     leader: np.ndarray  # (K,) strongest member of each bloc
     is_alliance: np.ndarray  # (K,) bloc is an alliance rather than a lone state
     predominance: np.ndarray  # (K,) π of each bloc's share
+    pact: np.ndarray  # (N,) power each state commits to defending any attacked state (collective security)
+    bloc_pact: np.ndarray  # (K,) of which in each bloc
     weighted: np.ndarray  # (R, K) Σ_{j∈B} p_j·reach_ij
     bloc_threat: np.ndarray  # (R, K) net threat of each bloc; own column: the partners' threat
     alone_threat: np.ndarray  # (R, K) the same as if the state stood alone (own column: partners)
@@ -103,11 +105,12 @@ class Situation:
         """(R,) power of each deciding state's own bloc."""
         return self.bloc_power[self.own]
 
-    def threat_if(self, own_power: np.ndarray | float) -> np.ndarray:
-        """(R, K) the threat of every bloc to each deciding state were its side `own_power` strong
-        (broadcastable to (R, K)), predominance included: what a move would leave it feeling."""
-        threat = net_threat(self.weighted, self.bloc_power, own_power, self.params["power_exponent"])
-        return threat + self.predominance[None, :]
+    def side_power(self, base: np.ndarray, base_pact: np.ndarray) -> np.ndarray:
+        """(n, K) the power on a state's side against each bloc: what its side brings (`base`, of which
+        `base_pact` is committed to the pact) plus the collective pact's power outside its side and
+        outside that bloc (a standing commitment to defend any attacked state; docs/ODD.md §7.2)."""
+        outside = self.pact.sum() - base_pact
+        return base[:, None] + np.maximum(outside[:, None] - self.bloc_pact[None, :], 0.0)
 
     def main_of(self, states: np.ndarray) -> np.ndarray:
         """(n,) the main threat (bloc, by net threat; -1 if none) of any states, not only the deciding
@@ -115,9 +118,8 @@ class Situation:
         k = len(self.bloc_power)
         weighted = weighted_reach(self.reach[states], self.power, self.labels, k)
         own = self.labels[states]
-        threat = net_threat(
-            weighted, self.bloc_power, self.bloc_power[own][:, None], self.params["power_exponent"]
-        )
+        side = self.side_power(self.bloc_power[own], self.bloc_pact[own])
+        threat = net_threat(weighted, self.bloc_power, side, self.params["power_exponent"])
         threat = np.where(self.bloc_power[None, :] > 0, threat + self.predominance[None, :], -np.inf)
         threat[np.arange(len(states)), own] = -np.inf
         main = np.argmax(threat, axis=1)
@@ -128,11 +130,9 @@ class Situation:
         bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""
         members = self.labels == bloc
         weighted = self.reach[np.ix_(self.leader, members)] @ self.power[members]
+        side = self.side_power(self.bloc_power, self.bloc_pact)[:, bloc : bloc + 1]
         threat = net_threat(
-            weighted[:, None],
-            self.bloc_power[bloc : bloc + 1],
-            self.bloc_power[:, None],
-            self.params["power_exponent"],
+            weighted[:, None], self.bloc_power[bloc : bloc + 1], side, self.params["power_exponent"]
         )[:, 0]
         threat = threat + self.predominance[bloc]
         threat[bloc] = 0.0
@@ -157,12 +157,16 @@ class Situation:
         weighted[r, gone] -= p_a * reach_a
         bloc_power[r, gone] -= p_a
         pred = predominance_of(bloc_power / self.total_power, p)
-        threat = net_threat(weighted, bloc_power, (self.own_power + p_a)[:, None], a) + pred
+        side = self.side_power(self.own_power + p_a, self.bloc_pact[self.own] + self.pact[applicant])
+        threat = net_threat(weighted, bloc_power, side, a) + pred
         threat = np.where(bloc_power > 1e-12 * self.total_power, threat, -np.inf)
         threat[r, self.own] = -np.inf
         rest = self.own_power - self.power[self.rows] + p_a
         with_applicant = (self.weighted[r, self.own] + p_a * reach_a)[:, None]
-        partners = net_threat(with_applicant, rest[:, None], self.power[self.rows][:, None], a)[:, 0]
+        alone = self.power[self.rows] + self.pact.sum() - self.bloc_pact[self.own] - self.pact[applicant]
+        partners = net_threat(
+            with_applicant, rest[:, None], np.maximum(alone, self.power[self.rows])[:, None], a
+        )[:, 0]
         partners += predominance_of(rest / self.total_power, p)
         return np.maximum(threat.max(axis=1, initial=0.0), partners)
 
@@ -218,12 +222,16 @@ def perceive(
     strategy: np.ndarray,
     distance: np.ndarray,
     params: dict[str, Any],
+    pact: np.ndarray | None = None,
 ) -> Situation:
-    """Build the situation of the states in `rows` from the model's arrays (O(N·R) numpy work)."""
+    """Build the situation of the states in `rows` from the model's arrays (O(N·R) numpy work).
+    `pact` marks the states committed to defend any attacked state (collective security)."""
     p = np.where(alive, power, 0.0)
     is_alliance, labels = bloc_labels(membership)
     k = len(is_alliance)
     bloc_power = np.bincount(labels, weights=p, minlength=k)
+    committed = np.where(pact, p, 0.0) if pact is not None else np.zeros(len(p))
+    bloc_pact = np.bincount(labels, weights=committed, minlength=k)
     total = bloc_power.sum()
     leader = bloc_leaders(p, labels, k)
     pred = predominance_of(bloc_power / total, params)
@@ -234,12 +242,19 @@ def perceive(
     r = np.arange(len(rows))
     own = labels[rows]
     p_own, p_i = bloc_power[own], p[rows]
-    bloc_threat = net_threat(weighted, bloc_power, p_own[:, None], a) + pred[None, :]
-    alone_threat = net_threat(weighted, bloc_power, p_i[:, None], a) + pred[None, :]
+    pact_out = committed.sum() - bloc_pact  # (K,) pact power outside each bloc
+    own_side = p_own[:, None] + np.maximum(pact_out[own][:, None] - bloc_pact[None, :], 0.0)
+    alone_side = p_i[:, None] + np.maximum(
+        committed.sum() - committed[rows][:, None] - bloc_pact[None, :], 0.0
+    )
+    bloc_threat = net_threat(weighted, bloc_power, own_side, a) + pred[None, :]
+    alone_threat = net_threat(weighted, bloc_power, alone_side, a) + pred[None, :]
     # the partners: the rest of the own alliance (power P_O − p_i), as if i stood alone against them
+    # (with the pact outside its alliance on its side)
     rest = p_own - p_i
     rest_share = np.where(total > 0, rest / total, 0.0)
-    partners = net_threat(weighted[r, own][:, None], rest[:, None], p_i[:, None], a)[:, 0]
+    partner_side = p_i + pact_out[own]
+    partners = net_threat(weighted[r, own][:, None], rest[:, None], partner_side[:, None], a)[:, 0]
     rest_pred = predominance_of(rest_share, params)
     partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
     bloc_threat[r, own] = partner_threat
@@ -266,6 +281,8 @@ def perceive(
         leader=leader,
         is_alliance=is_alliance,
         predominance=pred,
+        pact=committed,
+        bloc_pact=bloc_pact,
         weighted=weighted,
         bloc_threat=bloc_threat,
         alone_threat=alone_threat,

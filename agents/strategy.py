@@ -139,7 +139,8 @@ class Strategy:
     side: SideRule
     accept: AcceptRule = accept_when_threatened
     joins_threat: bool = False  # it aligns with the threat (bandwagoning): its alliances are not against it
-    faces_threat: bool = False  # it stands against a threat (buck-passers may leave the burden to it)
+    faces_threat: bool = False  # it stands against a threat (it may open a coalition war, Kaplan 4)
+    defends_all: bool = False  # a standing commitment to defend any attacked state (collective security)
     decides_late: bool = False  # in a crisis it chooses after the others have chosen (buck-passing)
 
 
@@ -155,3 +156,8 @@ def register(strategy: Strategy) -> Strategy:
 def facing_names() -> tuple[str, ...]:
     """The strategies that stand against a threat."""
     return tuple(name for name, s in REGISTRY.items() if s.faces_threat)
+
+
+def defender_names() -> tuple[str, ...]:
+    """The strategies committed to defend any attacked state (the collective pact)."""
+    return tuple(name for name, s in REGISTRY.items() if s.defends_all)

@@ -13,7 +13,7 @@ from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
-from agents.strategy import STAY
+from agents.strategy import STAY, defender_names
 from model import invariants, metrics
 from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
@@ -167,6 +167,7 @@ class BalanceOfPowerModel(mesa.Model):
             strategy=self.strategy,
             distance=self.distance,
             params=self.params,
+            pact=np.isin(self.strategy, defender_names()),
         )
 
     def realign(self) -> None:
