@@ -41,11 +41,15 @@ def take_sides(
     strategy: np.ndarray,
     distance: np.ndarray,
     params: dict[str, Any],
+    aid: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(attackers, defenders) as (N,) masks. `free` marks living states not yet engaged this year."""
+    """(attackers, defenders) as (N,) masks. `free` marks living states not yet engaged this year;
+    `aid` the target's tied partners that come to its aid this time (they defend, bringing their
+    alliances like any joining third party)."""
     attack = called_allies(membership, initiator, free)
     defend = called_allies(membership, target, free) & ~attack
     third = free & ~attack & ~defend
+    helpers = third & aid if aid is not None else np.zeros(len(power), dtype=bool)
     attack_stronger = power[attack].sum() >= power[defend].sum()
     stronger, weaker = (ATTACK, DEFEND) if attack_stronger else (DEFEND, ATTACK)
     _, labels = bloc_labels(membership)
@@ -56,7 +60,7 @@ def take_sides(
         stronger=stronger,
         weaker=weaker,
         concern=side_threat(reach, power, attack if attack_stronger else defend, own_power, params),
-        choice=np.full(len(power), OUT),
+        choice=np.where(helpers, DEFEND, OUT),
         power=power,
         revisionism=revisionism,
         distance=distance,
@@ -65,7 +69,7 @@ def take_sides(
     for late in (False, True):
         for name, rule in REGISTRY.items():
             if rule.decides_late == late:
-                rows = np.flatnonzero(third & (strategy == name))
+                rows = np.flatnonzero(third & ~helpers & (strategy == name))
                 if len(rows):
                     view.choice[rows] = rule.side(view, rows)
     follows = view.concern >= max(0.0, -params["offence_defence"]) * params["threat_entry"]

@@ -81,6 +81,7 @@ class Situation:
     pact: np.ndarray  # (N,) power each state commits to defending any attacked state (collective security)
     bloc_pact: np.ndarray  # (K,) of which in each bloc
     weighted: np.ndarray  # (R, K) Σ_{j∈B} p_j·reach_ij
+    side: np.ndarray  # (R, K) the power on the deciding state's side against each bloc (bloc, pact, ties)
     bloc_threat: np.ndarray  # (R, K) net threat of each bloc; own column: the partners' threat
     alone_threat: np.ndarray  # (R, K) the same as if the state stood alone (own column: partners)
     own: np.ndarray  # (R,) the deciding state's own bloc
@@ -176,6 +177,7 @@ class Situation:
             self,
             rows=self.rows[mask],
             weighted=self.weighted[mask],
+            side=self.side[mask],
             bloc_threat=self.bloc_threat[mask],
             alone_threat=self.alone_threat[mask],
             own=self.own[mask],
@@ -223,9 +225,11 @@ def perceive(
     distance: np.ndarray,
     params: dict[str, Any],
     pact: np.ndarray | None = None,
+    ties: np.ndarray | None = None,
 ) -> Situation:
     """Build the situation of the states in `rows` from the model's arrays (O(N·R) numpy work).
-    `pact` marks the states committed to defend any attacked state (collective security)."""
+    `pact` marks the states committed to defend any attacked state (collective security); `ties`
+    (N, N) are the graded partnership ties w_ik, whose expected aid counts on a state's side."""
     p = np.where(alive, power, 0.0)
     is_alliance, labels = bloc_labels(membership)
     k = len(is_alliance)
@@ -247,13 +251,20 @@ def perceive(
     alone_side = p_i[:, None] + np.maximum(
         committed.sum() - committed[rows][:, None] - bloc_pact[None, :], 0.0
     )
+    partner_side = p_i + pact_out[own]
+    if ties is not None and ties[rows].any():
+        # expected aid of partners, Σ_k w_ik·p_k, from those outside its own bloc and outside B
+        aid_in = weighted_reach(ties[rows], p, labels, k)  # (R, K) Σ_{k∈B} w_ik·p_k
+        aid_out = aid_in.sum(axis=1) - aid_in[r, own]
+        own_side = own_side + aid_out[:, None] - aid_in
+        alone_side = alone_side + aid_out[:, None] - aid_in
+        partner_side = partner_side + aid_out
     bloc_threat = net_threat(weighted, bloc_power, own_side, a) + pred[None, :]
     alone_threat = net_threat(weighted, bloc_power, alone_side, a) + pred[None, :]
     # the partners: the rest of the own alliance (power P_O − p_i), as if i stood alone against them
-    # (with the pact outside its alliance on its side)
+    # (with the pact and any tied partners outside its alliance on its side)
     rest = p_own - p_i
     rest_share = np.where(total > 0, rest / total, 0.0)
-    partner_side = p_i + pact_out[own]
     partners = net_threat(weighted[r, own][:, None], rest[:, None], partner_side[:, None], a)[:, 0]
     rest_pred = predominance_of(rest_share, params)
     partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
@@ -284,6 +295,7 @@ def perceive(
         pact=committed,
         bloc_pact=bloc_pact,
         weighted=weighted,
+        side=own_side,
         bloc_threat=bloc_threat,
         alone_threat=alone_threat,
         own=own,

@@ -103,6 +103,7 @@ AlignRule = Callable[[Situation], Decision]
 SideRule = Callable[[WarView, np.ndarray], np.ndarray]  # (view, rows) -> OUT/ATTACK/DEFEND per row
 # (the partners' situation, the applicant of each row) -> (consents, reason of each refusal)
 AcceptRule = Callable[[Situation, np.ndarray], tuple[np.ndarray, np.ndarray]]
+TieRule = Callable[[Situation], np.ndarray]  # situation -> (R, N) partnership ties of each row
 
 
 def accept_when_threatened(
@@ -138,6 +139,7 @@ class Strategy:
     align: AlignRule
     side: SideRule
     accept: AcceptRule = accept_when_threatened
+    ties: TieRule | None = None  # graded partnership ties it holds while unaligned (hedging)
     joins_threat: bool = False  # it aligns with the threat (bandwagoning): its alliances are not against it
     faces_threat: bool = False  # it stands against a threat (it may open a coalition war, Kaplan 4)
     defends_all: bool = False  # a standing commitment to defend any attacked state (collective security)
@@ -156,6 +158,11 @@ def register(strategy: Strategy) -> Strategy:
 def facing_names() -> tuple[str, ...]:
     """The strategies that stand against a threat."""
     return tuple(name for name, s in REGISTRY.items() if s.faces_threat)
+
+
+def tie_names() -> tuple[str, ...]:
+    """The strategies that hold partnership ties."""
+    return tuple(name for name, s in REGISTRY.items() if s.ties is not None)
 
 
 def defender_names() -> tuple[str, ...]:

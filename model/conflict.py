@@ -197,6 +197,7 @@ class Conflict:
             strategy=m.strategy,
             distance=m.distance,
             params=p,
+            aid=self.tie_aid(j, free),
         )
         p_attack, p_defence = power[attack].sum(), power[defend].sum()
         ratio = p_attack / p_defence
@@ -227,6 +228,17 @@ class Conflict:
         else:
             self.war(attack, defend, record, total, year)
         year.records.append(record)
+
+    def tie_aid(self, j: int, free: np.ndarray) -> np.ndarray | None:
+        """Which of the target's free tied partners come to its aid: each with probability equal to its
+        tie, one uniform draw per such partner (none, and no draw, when the target holds no ties)."""
+        m = self.model
+        partners = np.flatnonzero((m.ties[j] > 0) & free)
+        if len(partners) == 0:
+            return None
+        aid = np.zeros(m.n, dtype=bool)
+        aid[partners] = m.rng.random(len(partners)) < m.ties[j, partners]
+        return aid
 
     def essential(self, k: int | None = None) -> Any:
         """Whether state k (or every state) is an essential actor now."""

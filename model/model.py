@@ -13,7 +13,7 @@ from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
-from agents.strategy import STAY, defender_names
+from agents.strategy import STAY, defender_names, tie_names
 from model import invariants, metrics
 from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
@@ -84,6 +84,8 @@ class BalanceOfPowerModel(mesa.Model):
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
+        self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
+        self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.reach = self._perceive_reach()
 
         self.tracker = ConvergenceTracker(
@@ -119,6 +121,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.reach = self._perceive_reach()
         self.realign()
         self.upkeep()
+        self.update_ties()
         if self.conflict is not None:
             self.war_year = self.conflict.step()
             self.wars_total += self.war_year.wars
@@ -144,7 +147,8 @@ class BalanceOfPowerModel(mesa.Model):
 
     def _perceive_reach(self) -> np.ndarray:
         """This step's reach matrix (docs/ODD.md §7.2): distance decay, intent, fresh perception noise,
-        and, with war on, hostility."""
+        with war on hostility, and the trust partnership ties put in a partner (last year's ties);
+        `reach_untrusted` keeps it without the trust, for choosing ties."""
         noise = perception_noise(self.rng, self.n, self.params["perception_noise"])
         reach = reach_matrix(
             self.alive,
@@ -153,7 +157,10 @@ class BalanceOfPowerModel(mesa.Model):
             revisionism_weight=self.params["revisionism_weight"],
             noise=noise,
         )
-        return reach if self.conflict is None else self.conflict.embitter(reach)
+        self.reach_untrusted = reach if self.conflict is None else self.conflict.embitter(reach)
+        if not self.ties.any():
+            return self.reach_untrusted
+        return self.reach_untrusted * (1.0 - self.params["tie_trust"] * self.ties)
 
     def perceive(self, rows: np.ndarray) -> Situation:
         """The situation as the states in `rows` see it now."""
@@ -168,7 +175,38 @@ class BalanceOfPowerModel(mesa.Model):
             distance=self.distance,
             params=self.params,
             pact=np.isin(self.strategy, defender_names()),
+            ties=self.ties if self.ties.any() else None,
         )
+
+    def update_ties(self) -> None:
+        """Each unaligned living state whose strategy holds ties (hedging) chooses them afresh on the
+        world as realignment left it, weighed without ties (docs/ODD.md §7.4); in an exclusive bloc it
+        holds none. Ties act from next year's perception on (trust), and in this year's crises (aid)."""
+        holders = np.isin(self.strategy, tie_names()) & self.alive
+        if not holders.any() and not self.ties.any():
+            return
+        self.ties[:] = 0.0
+        rows = np.flatnonzero(holders & (self.alignments.membership == UNALIGNED))
+        if len(rows):
+            base = perceive(
+                rows,
+                power=self.power,
+                alive=self.alive,
+                membership=self.alignments.membership,
+                reach=self.reach_untrusted,
+                revisionism=self.revisionism,
+                strategy=self.strategy,
+                distance=self.distance,
+                params=self.params,
+                pact=np.isin(self.strategy, defender_names()),
+            )
+            for name in tie_names():
+                mask = self.strategy[rows] == name
+                rule = REGISTRY[name].ties
+                if mask.any() and rule is not None:
+                    self.ties[rows[mask]] = rule(base.only(mask))
+        i, k = np.nonzero(self.ties)
+        self.tie_log.append((self.steps, i, k, self.ties[i, k]))
 
     def realign(self) -> None:
         """Every rule runs once over all its states to find who wants to move; those states then
@@ -312,6 +350,20 @@ class BalanceOfPowerModel(mesa.Model):
         frame = self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
         kinds = {"int": "int64", "float": "float64", "str": object, "list": object}
         return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
+
+    def ties_frame(self) -> pd.DataFrame:
+        """Partnership ties each step (docs/ODD.md §7.4): step, state, partner, tie (> 0 only); empty
+        when nobody holds ties."""
+        names = np.array(self.names, dtype=object)
+        parts = [
+            pd.DataFrame({"step": step, "state": names[i], "partner": names[k], "tie": w})
+            for step, i, k, w in self.tie_log
+        ]
+        if not parts:
+            return pd.DataFrame({"step": [], "state": [], "partner": [], "tie": []}).astype(
+                {"step": "int64", "state": object, "partner": object, "tie": "float64"}
+            )
+        return pd.concat(parts, ignore_index=True).astype({"step": "int64"})
 
     def events_frame(self) -> pd.DataFrame:
         """The alliance event log: step, event (formed, joined, left, dissolved, refused), state,

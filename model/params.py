@@ -252,6 +252,32 @@ PARAMS: dict[str, Param] = {
             1.0,
         ),
         Param(
+            "tie_budget",
+            float,
+            1.0,
+            "Bound on the sum of a hedger's partnership ties (Σ_k w_ik; 1 = one full alignment's worth).",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "tie_trust",
+            float,
+            0.5,
+            "How much a tie of strength 1 lowers the threat a hedger perceives from its partner: "
+            "reach_ik · (1 − tie_trust · w_ik).",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "tie_cost",
+            float,
+            0.25,
+            "Penalty μ on concentrated ties (μ·Σ_k w_ik²): the lower, the more a hedger's ties pile onto "
+            "one partner (exclusive alignment).",
+            0.001,
+            10.0,
+        ),
+        Param(
             "profit_threshold",
             float,
             0.7,

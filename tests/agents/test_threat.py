@@ -121,7 +121,7 @@ def test_perception_noise_is_mean_preserving_and_drawn_every_step():
     # of ν is 1 within sampling error (sd of ν = sqrt(e^0.25 − 1) = 0.53, n = 11,400: se 0.005).
     n = 20
     rng = np.random.default_rng(0)
-    w = world([1.0] * n, [tuple(x) for x in rng.random((n, 2))], ["hedge"] * n)
+    w = world([1.0] * n, [tuple(x) for x in rng.random((n, 2))], ["balance"] * n)
     m = model(w, perception_noise=0.5, hedge_threshold=10.0, threat_entry=10.0, threat_exit=5.0)
     base = np.exp(-m.distance)
     off = ~np.eye(n, dtype=bool)

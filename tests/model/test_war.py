@@ -141,7 +141,9 @@ def test_without_restraint_a_dominant_revisionist_absorbs_everyone():
     # A (100) is a full revisionist; B (5) and C (4) are allies (share 5/109 = 0.046 and 0.037,
     # essential with essential_share 0.01). A attacks their bloc (ratio 11.1 ≥ 1.5), wins with
     # π = 100/109, and after K = 0.1·2·100·9/109 = 1.65 and reparations the losers hold less than
-    # 0.1 of A's power: both are absorbed, and one state is left (universal empire).
+    # 0.1 of A's power: both are absorbed, and one state is left (universal empire). The hedgers B and C
+    # stay in their exclusive alliance while A's threat to them alone stays critical (B: 100·e^-0.5 / 105
+    # = 0.578, C: 100·e^-0.539 / 104 = 0.561, both ≥ hedge_threshold 0.5).
     def dominant(restraint, essential_share=0.01):
         w = world(
             [100.0, 5.0, 4.0],
@@ -151,7 +153,13 @@ def test_without_restraint_a_dominant_revisionist_absorbs_everyone():
             alliances=[[1, 2]],
         )
         m = model(
-            w, war=True, war_rate=1.0, tribute=0.9, essential_share=essential_share, restraint=restraint
+            w,
+            war=True,
+            war_rate=1.0,
+            tribute=0.9,
+            essential_share=essential_share,
+            restraint=restraint,
+            hedge_threshold=0.5,
         )
         for _ in range(50):
             if not m.running:
