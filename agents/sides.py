@@ -64,6 +64,7 @@ def take_sides(
         power=power,
         revisionism=revisionism,
         distance=distance,
+        reach=reach,
         params=params,
     )
     for late in (False, True):

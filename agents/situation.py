@@ -126,6 +126,19 @@ class Situation:
         main = np.argmax(threat, axis=1)
         return np.where(np.isfinite(threat.max(axis=1, initial=-np.inf)), main, -1)
 
+    def threat_to_states(self, bloc: int) -> np.ndarray:
+        """(N,) the threat bloc `bloc` poses to every state as if each stood alone (predominance
+        included; 0 to its own members and the dead; O(N·|bloc|))."""
+        members = self.labels == bloc
+        weighted = self.reach[:, members] @ self.power[members]
+        threat = net_threat(
+            weighted[:, None],
+            self.bloc_power[bloc : bloc + 1],
+            self.power[:, None],
+            self.params["power_exponent"],
+        )[:, 0]
+        return np.where(members | (self.power <= 0), 0.0, threat + self.predominance[bloc])
+
     def threat_to_blocs(self, bloc: int) -> np.ndarray:
         """(K,) the threat bloc `bloc` poses to every bloc, as each bloc's leader sees it net of its own
         bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""

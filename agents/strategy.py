@@ -86,6 +86,7 @@ class WarView:
     power: np.ndarray
     revisionism: np.ndarray
     distance: np.ndarray
+    reach: np.ndarray
     params: dict[str, Any]
 
     @property
