@@ -12,7 +12,6 @@ from agents.strategy import (
     Decision,
     Strategy,
     WarView,
-    accept_when_threatened,
     no_riskier,
     register,
 )
@@ -25,7 +24,8 @@ def align(s: Situation) -> Decision:
     as if it stood alone, threaten it less than an outside bloc does): the reason it joined is gone.
     Unaligned and threatened (τ ≥ threat_entry) by a bloc stronger than itself: join that bloc (Walt:
     the weak bandwagon with the threat). Unaligned, unthreatened and revisionist (r ≥ profit_threshold):
-    join the strongest bloc stronger than itself, the next strongest if refused (Schweller: for profit).
+    join the strongest bloc stronger than itself (Schweller: for profit), or another that its joining
+    would make the strongest; never a side it would leave at once.
     """
     rows = np.arange(len(s.rows))
     decision = Decision.stay(len(s.rows))
@@ -41,7 +41,11 @@ def align(s: Situation) -> Decision:
     decision.set(~s.aligned & threatened & weaker, s.main, "bandwagon")
     greedy = s.revisionism[s.rows] >= s.params["profit_threshold"]
     profit = ~s.aligned & ~threatened & greedy
-    decision.choose(profit, np.where(others > p_i[:, None], others, -np.inf), "profit")
+    # a bloc stronger than itself that, with it, would lead (be the strongest): the side it would stay on
+    top2 = -np.sort(-np.c_[others, np.full(len(rows), -np.inf)], axis=1)[:, :2]
+    rival = np.where(others == top2[:, :1], top2[:, 1:2], top2[:, :1])  # strongest other bloc but this
+    leads = (others > p_i[:, None]) & (others + p_i[:, None] >= rival)
+    decision.choose(profit, np.where(leads, others, -np.inf), "profit")
     return decision
 
 
@@ -55,12 +59,20 @@ def side(w: WarView, rows: np.ndarray) -> np.ndarray:
 
 
 def accept(s: Situation, applicant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Welcome a follower weaker than itself that leaves it no less safe (power follows power), or, like a
-    balancer, any ally when threatened."""
-    threatened, reason = accept_when_threatened(s, applicant)
-    follower = (s.power[applicant] < s.power[s.rows]) & no_riskier(s, applicant)
-    reason = np.where(follower, "", np.where(reason == "not_threatened", "stronger_applicant", reason))
-    return threatened | follower, reason.astype(object)
+    """Take a follower weaker than itself when, with it, its bloc is the strongest (power follows power)
+    and no riskier; it forms no counter-coalition, which it would leave at once (`overtaken`).
+    Reasons: `stronger_applicant`, `not_leading`, `riskier`."""
+    rows = np.arange(len(s.rows))
+    others = np.where(s.bloc_power[None, :] > 0, s.bloc_power[None, :], -np.inf).repeat(len(rows), axis=0)
+    others[rows, s.own] = -np.inf
+    others[rows, s.labels[applicant]] = s.bloc_power[s.labels[applicant]] - s.power[applicant]
+    leading = s.bloc_power[s.own] + s.power[applicant] >= others.max(axis=1, initial=0.0)
+    weaker = s.power[applicant] < s.power[s.rows]
+    safe = no_riskier(s, applicant)
+    reason = np.where(
+        ~weaker, "stronger_applicant", np.where(~leading, "not_leading", np.where(safe, "", "riskier"))
+    )
+    return weaker & leading & safe, reason.astype(object)
 
 
 register(Strategy("bandwagon", align, side, accept, joins_threat=True))

@@ -212,12 +212,12 @@ class Willingness:
                 hook.judge(int(founders[0]))
             return hook._form(al, founders, step, reason, against)
 
-        def join(al: Alignments, i: int, alliance_id: int, step: int, reason: str) -> None:
+        def join(al: Alignments, i: int, alliance_id: int, step: int, reason: str, *rest: Any) -> None:
             members = al.alliances[alliance_id].members
             m = hook.model
             if m is not None:
                 hook.judge(int(max(members, key=lambda k: m.power[k])))
-            hook._join(al, i, alliance_id, step, reason)
+            hook._join(al, i, alliance_id, step, reason, *rest)
 
         Alignments.form = form  # type: ignore[method-assign]
         Alignments.join = join  # type: ignore[method-assign]
@@ -243,18 +243,51 @@ class Willingness:
 
 
 # --- sections -----------------------------------------------------------------------------------
+def above_the_line(m: BalanceOfPowerModel) -> tuple[int, int, int]:
+    """Steps 1..T with the largest bloc above the line: (a single state above it, a coalition above it
+    while some state outside it holds at least 0.4 — the coalition is the counterweight to a near-
+    hegemon —, any other coalition above it)."""
+    single = counter = other = 0
+    for power, membership, alive in m.state_history[1:]:
+        p = np.where(alive, power, 0.0)
+        share = p / p.sum()
+        keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(len(p)))
+        _, labels = np.unique(keys, return_inverse=True)
+        bloc_share = np.bincount(labels, weights=share)
+        b = int(np.argmax(bloc_share))
+        if bloc_share[b] <= LINE:
+            continue
+        if share.max() > LINE:
+            single += 1
+        elif share[labels != b].max(initial=0.0) >= 0.4:
+            counter += 1
+        else:
+            other += 1
+    return single, counter, other
+
+
 def section_balance(seeds: list[int], steps: int, worlds: dict) -> None:
     print("\n## 1. All-balance: share of steps with the largest bloc at or below 0.5 (target >= 0.90)")
-    for war in (False, True):
-        runs = worlds[("balance", war, False)]
+    for war, coalition in ((False, False), (True, False), (True, True)):
+        runs = worlds.get(("balance", war, coalition))
+        if runs is None:
+            continue
         below = [float(np.mean(b_max_series(m) <= LINE)) for m in runs]
         pooled = sum(int(np.sum(b_max_series(m) <= LINE)) for m in runs)
         n = sum(len(b_max_series(m)) for m in runs)
+        tag = "off" if not war else ("on, coalition_war" if coalition else "on")
         print(
-            f"war={'on ' if war else 'off'}: mean over runs {fmt(t_interval(below))}; "
+            f"war={tag}: mean over runs {fmt(t_interval(below))}; "
             f"runs with >= 90% of steps {fmt(wilson(sum(b >= 0.9 for b in below), len(below)))}; "
             f"pooled steps {fmt(wilson(pooled, n))} ({len(runs)} runs x {steps} steps)"
         )
+        if runs[0].state_history:
+            single, counter, other = (sum(x) for x in zip(*(above_the_line(m) for m in runs), strict=True))
+            print(
+                f"   steps above the line: one state above it {wilson(single, n)[0]:.3f}; a coalition "
+                f"countering a state at >= 0.4 {wilson(counter, n)[0]:.3f}; another coalition "
+                f"{wilson(other, n)[0]:.3f}"
+            )
 
 
 def section_willing(seeds: list[int], steps: int) -> None:
@@ -402,7 +435,7 @@ def main() -> None:
     if set(args.only) & set("134"):
         for rule in (*RULES, "mix"):
             for war, coalition in ((False, False), (True, False), (True, True)):
-                params: dict[str, Any] = {"war": war, "record_states": False}
+                params: dict[str, Any] = {"war": war, "record_states": rule == "balance"}
                 if rule != "mix":
                     params["strategy"] = rule
                 if coalition:

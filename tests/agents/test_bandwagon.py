@@ -62,3 +62,13 @@ def test_a_bandwagoner_does_not_join_a_threat_weaker_than_itself():
     assert m.perceive(np.array([1])).tau[0] == pytest.approx(math.exp(-0.1) / 3)
     m.step()
     assert m.events_frame().empty
+
+
+def test_a_bandwagoner_forms_no_counter_coalition_it_would_leave_at_once():
+    # B (2, bandwagon) and C (1) near A (10): C offers itself to B; with C, B's bloc holds 3 < 10, not the
+    # strongest, so B refuses (not_leading): it would leave such a bloc the next year as overtaken. A
+    # bandwagoner A (10) leads with or without C, and takes it.
+    w = world([10.0, 2.0, 1.0], [(0, 0), (1, 0), (0, 0.5)], ["bandwagon", "bandwagon", "balance"])
+    m = model(w)
+    assert m.states[2].asks(1) == (False, "not_leading")
+    assert m.states[2].asks(0) == (True, "")
