@@ -57,10 +57,13 @@ def net_threat(
     `weighted` is W (R, K), `bloc_power` P_B (K,), `own_power` the power i's side brings, broadcastable
     to (R, K)."""
     p_b = np.broadcast_to(bloc_power, weighted.shape)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relative = p_b / (own_power + p_b)
-        value = relative**exponent * weighted / p_b if exponent != 1.0 else weighted / (own_power + p_b)
-    return np.where(p_b > 0, np.nan_to_num(value, nan=0.0, posinf=0.0), 0.0)
+    denom = np.broadcast_to(own_power + p_b, weighted.shape)
+    ok = (p_b > 0) & (denom > 0)
+    out = np.zeros(weighted.shape)
+    if exponent == 1.0:
+        return np.divide(weighted, denom, out=out, where=ok)
+    relative = np.divide(p_b, denom, out=np.zeros(weighted.shape), where=ok)
+    return np.divide(relative**exponent * weighted, p_b, out=out, where=ok)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Depends on `agents` (the states); nothing here depends on `bop`. Modules, bottom-up:
 - `params`: the one parameter table (names, types, defaults, ranges, meanings), validation;
-- `threat`, `war`: pure formulas of threat (docs/ODD.md §7.2) and of crises and wars (§7.6);
+- `threat`, `war`: pure formulas of reach (the world's side of threat, docs/ODD.md §7.2) and of crises
+  and wars (§7.6);
 - `metrics`, `equilibrium`: the per-step measures (§7.7) and the convergence detector (§7.8);
 - `invariants`: what must hold after every step;
 - `scenarios/`: the worlds a run can start from (random, COW data, scenario files);

@@ -244,26 +244,25 @@ class Willingness:
 
 # --- sections -----------------------------------------------------------------------------------
 def above_the_line(m: BalanceOfPowerModel) -> tuple[int, int, int]:
-    """Steps 1..T with the largest bloc above the line: (a single state above it, a coalition above it
-    while some state outside it holds at least 0.4 — the coalition is the counterweight to a near-
-    hegemon —, any other coalition above it)."""
-    single = counter = other = 0
+    """Steps 1..T with the largest bloc above the line: (a single state above it; a coalition above it
+    facing a second bloc of at least 0.4 — a bipolar standoff, where one of two near-equal blocs must be
+    above 0.5 —; any other coalition above it)."""
+    single = standoff = other = 0
     for power, membership, alive in m.state_history[1:]:
         p = np.where(alive, power, 0.0)
         share = p / p.sum()
         keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(len(p)))
         _, labels = np.unique(keys, return_inverse=True)
-        bloc_share = np.bincount(labels, weights=share)
-        b = int(np.argmax(bloc_share))
-        if bloc_share[b] <= LINE:
+        bloc_share = np.sort(np.bincount(labels, weights=share))[::-1]
+        if bloc_share[0] <= LINE:
             continue
         if share.max() > LINE:
             single += 1
-        elif share[labels != b].max(initial=0.0) >= 0.4:
-            counter += 1
+        elif len(bloc_share) > 1 and bloc_share[1] >= 0.4:
+            standoff += 1
         else:
             other += 1
-    return single, counter, other
+    return single, standoff, other
 
 
 def section_balance(seeds: list[int], steps: int, worlds: dict) -> None:
@@ -282,11 +281,10 @@ def section_balance(seeds: list[int], steps: int, worlds: dict) -> None:
             f"pooled steps {fmt(wilson(pooled, n))} ({len(runs)} runs x {steps} steps)"
         )
         if runs[0].state_history:
-            single, counter, other = (sum(x) for x in zip(*(above_the_line(m) for m in runs), strict=True))
+            single, standoff, other = (sum(x) for x in zip(*(above_the_line(m) for m in runs), strict=True))
             print(
-                f"   steps above the line: one state above it {wilson(single, n)[0]:.3f}; a coalition "
-                f"countering a state at >= 0.4 {wilson(counter, n)[0]:.3f}; another coalition "
-                f"{wilson(other, n)[0]:.3f}"
+                f"   steps above the line: one state above it {single / n:.3f}; the larger of two blocs "
+                f"(second >= 0.4) {standoff / n:.3f}; another coalition {other / n:.3f}"
             )
 
 
@@ -433,7 +431,7 @@ def main() -> None:
     seeds = list(range(1, args.seeds + 1))
     worlds: dict[tuple[str, bool, bool], list[BalanceOfPowerModel]] = {}
     if set(args.only) & set("134"):
-        for rule in (*RULES, "mix"):
+        for rule in (*RULES, "mix") if set(args.only) & set("34") else ("balance",):
             for war, coalition in ((False, False), (True, False), (True, True)):
                 params: dict[str, Any] = {"war": war, "record_states": rule == "balance"}
                 if rule != "mix":
