@@ -1,7 +1,8 @@
 """Alliances as first-class objects, the membership of every state, and the alliance event log.
 
 Every change of membership goes through `Alignments`, which writes one event row per state affected,
-so replaying the log from the initial memberships gives the current ones.
+so replaying the log from the initial memberships gives the current ones. Offers a partner refused are
+logged too (event `refused`), but change no membership.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 UNALIGNED = -1
+CHANGES = ("formed", "joined", "left", "dissolved")  # the events that change a membership
+EVENT_COLUMNS = ("step", "event", "state", "state_index", "alliance", "reason", "partner")
 
 
 def bloc_labels(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -43,6 +46,7 @@ class Alignments:
     membership: np.ndarray = field(init=False)  # alliance id per state, UNALIGNED if none
     alliances: dict[int, Alliance] = field(default_factory=dict, init=False)
     events: list[dict] = field(default_factory=list, init=False)
+    changes: int = field(default=0, init=False)  # events that changed a membership (not refusals)
     next_id: int = field(default=1, init=False)
 
     def __post_init__(self) -> None:
@@ -54,22 +58,27 @@ class Alignments:
         return self.alliances.get(aid) if aid != UNALIGNED else None
 
     def form(self, founders: list[int], step: int, reason: str, against: str = "") -> Alliance:
-        """Create a new alliance from unaligned states."""
+        """Create a new alliance from unaligned states (a pair logs each founder as the other's partner)."""
         assert len(founders) >= 2 and all(self.membership[i] == UNALIGNED for i in founders)
         alliance = Alliance(self.next_id, list(founders), step, against)
         self.next_id += 1
         self.alliances[alliance.id] = alliance
-        for i in founders:
+        for k, i in enumerate(founders):
             self.membership[i] = alliance.id
-            self._log(step, "formed", i, alliance.id, reason)
+            partner = self.names[founders[1 - k]] if len(founders) == 2 else ""
+            self._log(step, "formed", i, alliance.id, reason, partner)
         return alliance
 
-    def join(self, i: int, alliance_id: int, step: int, reason: str) -> None:
-        """Add unaligned state i to an existing alliance."""
+    def join(self, i: int, alliance_id: int, step: int, reason: str, partner: str = "") -> None:
+        """Add unaligned state i to an existing alliance (`partner`: the leader who admitted it)."""
         assert self.membership[i] == UNALIGNED
         self.alliances[alliance_id].members.append(i)
         self.membership[i] = alliance_id
-        self._log(step, "joined", i, alliance_id, reason)
+        self._log(step, "joined", i, alliance_id, reason, partner)
+
+    def refuse(self, i: int, partner: int, step: int, reason: str) -> None:
+        """Log that `partner` (a lone state, or an alliance's leader) refused state i's offer."""
+        self._log(step, "refused", i, int(self.membership[partner]), reason, self.names[partner])
 
     def leave(self, i: int, step: int, reason: str) -> None:
         """Take state i out of its alliance; an alliance left with one member dissolves."""
@@ -99,9 +108,10 @@ class Alignments:
         if target is None:
             self.form([j, i], step, reason, against)
         else:
-            self.join(i, target.id, step, reason)
+            self.join(i, target.id, step, reason, self.names[j])
 
-    def _log(self, step: int, event: str, i: int, alliance_id: int, reason: str) -> None:
+    def _log(self, step: int, event: str, i: int, alliance_id: int, reason: str, partner: str = "") -> None:
+        self.changes += event in CHANGES
         self.events.append(
             {
                 "step": step,
@@ -110,5 +120,6 @@ class Alignments:
                 "state_index": i,
                 "alliance": alliance_id,
                 "reason": reason,
+                "partner": partner,
             }
         )

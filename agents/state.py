@@ -74,7 +74,9 @@ class State(mesa.Agent):
         return int(self.model.alignments.membership[self.index])
 
     def reconsider(self) -> None:
-        """Re-decide alignment by its rule on the world as it is now, and act on the decision."""
+        """Re-decide alignment by its rule on the world as it is now, and act on the decision: leave, or
+        offer itself to the blocs it would align with, best first, until one consents (docs/ODD.md §7.3).
+        Each refusal is logged; memberships change only on consent."""
         m = self.model
         situation = m.perceive(np.array([self.index]))
         strategy = REGISTRY[self.strategy]
@@ -88,5 +90,18 @@ class State(mesa.Agent):
         main = int(situation.main[0])
         opposes = main >= 0 and not strategy.joins_threat  # bandwagoners join the threat
         against = m.names[int(situation.leader[main])] if opposes else ""
-        partner = int(situation.leader[target])
-        m.alignments.align_with(self.index, partner, m.steps, reason, against)
+        for bloc in decision.ranking(0):
+            partner = int(situation.leader[bloc])
+            consents, why = self.asks(partner)
+            if consents:
+                m.alignments.align_with(self.index, partner, m.steps, reason, against)
+                return
+            m.alignments.refuse(self.index, partner, m.steps, why)
+
+    def asks(self, partner: int) -> tuple[bool, str]:
+        """Whether `partner` (a lone state, or the leader of an alliance, who decides for it) consents to
+        this state's offer by its own rule, on the world as it sees it now; and why not."""
+        m = self.model
+        view = m.perceive(np.array([partner]))
+        consents, reason = REGISTRY[str(m.strategy[partner])].accept(view, np.array([self.index]))
+        return bool(consents[0]), str(reason[0])

@@ -3,7 +3,8 @@
 Depends on `agents` (the states); nothing here depends on `bop`. Modules, bottom-up:
 - `params`: the one parameter table (names, types, defaults, ranges, meanings), validation;
 - `power`: the growth processes and internal balancing (arming), pure formulas (docs/ODD.md §7.1);
-- `threat`, `war`: pure formulas of threat (§7.2) and of crises and wars (§7.6);
+- `threat`, `war`: pure formulas of reach (the world's side of threat, §7.2) and of crises and wars
+  (§7.6);
 - `metrics`, `equilibrium`: the per-step measures (§7.7) and the convergence detector (§7.8);
 - `invariants`: what must hold after every step;
 - `scenarios/`: the worlds a run can start from (random, COW data, scenario files), and the calibration

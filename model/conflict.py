@@ -2,16 +2,18 @@
 
 Order within the phase (after upkeep, before the measures):
 1. Hostility from past wars decays: H ← H · (1 − hostility_decay).
-2. Initiators are drawn, each with its hazard (`model.war`: `initiation_hazard`, or
+2. With coalition_war=true (Kaplan 4 by force, `oppose_predominance`): the balancers may open a
+   coalition war against the bloc nearest predominance.
+3. Initiators are drawn, each with its hazard (`model.war`: `initiation_hazard`, or
    `parity_challengers` under war_hazard=power_transition), and act in random order.
-3. An initiator picks a target (best expected gain among blocs it feels superior to, or its leading
+4. An initiator picks a target (best expected gain among blocs it feels superior to, or its leading
    rival under power transition); third parties take sides (`agents.sides`).
-4. Crisis: under expected_gain the initiator backs down if the full sides no longer give it the
+5. Crisis: under expected_gain the initiator backs down if the full sides no longer give it the
    superiority it needs (deterrence); the target concedes a tribute if that is cheaper than war.
-5. War: the outcome is drawn with the logistic win probability; costs, reparations and
+6. War: the outcome is drawn with the logistic win probability; costs, reparations and
    eliminations follow `model.war.settle`; the two sides become hostile (H = 1 between them).
-A state takes part in at most one crisis or war a year. Hostility raises perceived threat,
-T_ij · (1 + hostility_weight · H_ij), so former enemies are balanced against until it fades and
+A state takes part in at most one crisis or war a year. Hostility raises perceived reach, hence threat,
+reach_ij · (1 + hostility_weight · H_ij), so former enemies are balanced against until it fades and
 they become acceptable partners again (Kaplan 6).
 """
 
@@ -24,6 +26,8 @@ import numpy as np
 
 from agents.alliances import bloc_labels
 from agents.sides import take_sides
+from agents.situation import predominance
+from agents.strategy import facing_names
 from model.metrics import essential
 from model.war import (
     choose_target,
@@ -52,6 +56,7 @@ WAR_COLUMNS = {
     "costs": "float",  # power destroyed (both sides)
     "transfer": "float",  # power moved: reparations and absorptions, or the tribute
     "eliminated": "list",
+    "cause": "str",  # why: the war_hazard (expected_gain, power_transition), or predominance (Kaplan 4)
 }
 WAR_OUTCOMES = ("initiator_won", "target_won")  # the outcomes of crises that became wars
 
@@ -74,15 +79,19 @@ class Conflict:
         self.model = model
         self.hostility = np.zeros((model.n, model.n))
 
-    def embitter(self, threat: np.ndarray) -> np.ndarray:
-        """Perceived threat raised by hostility: T_ij · (1 + hostility_weight · H_ij)."""
-        return threat * (1.0 + self.model.params["hostility_weight"] * self.hostility)
+    def embitter(self, reach: np.ndarray) -> np.ndarray:
+        """Perceived reach, hence threat, raised by hostility: reach_ij · (1 + hostility_weight · H_ij)."""
+        return reach * (1.0 + self.model.params["hostility_weight"] * self.hostility)
 
     def step(self) -> WarYear:
         """This year's crises and wars, returned as the year's records and tally."""
         m, p = self.model, self.model.params
         year = WarYear()
         self.hostility *= 1.0 - p["hostility_decay"]
+        total = m.power[m.alive].sum()
+        free = m.alive.copy()
+        if p["coalition_war"]:
+            self.oppose_predominance(free, total, year)
         if p["war_hazard"] == "power_transition":
             hazard, leader = parity_challengers(
                 m.power, m.alive, m.revisionism, p["war_rate"], p["parity_low"], p["parity_high"]
@@ -92,8 +101,6 @@ class Conflict:
         initiators = np.flatnonzero(m.alive & (m.rng.random(m.n) < hazard))
         if len(initiators) == 0:
             return year
-        total = m.power[m.alive].sum()
-        free = m.alive.copy()
         for i in m.rng.permutation(initiators):
             if free[i]:
                 self.crisis(int(i), free, leader, total, year)
@@ -128,17 +135,69 @@ class Conflict:
             if not free[j] or labels[j] == labels[i]:
                 return
             noise = None
+        deterrence = None if noise is None else (float(noise[j]), p["superiority"])
+        self.confront(i, j, free, total, year, p["war_hazard"], deterrence)
+
+    def oppose_predominance(self, free: np.ndarray, total: float, year: WarYear) -> None:
+        """Kaplan's rule 4 by force: the balancers open a coalition war against the bloc nearest
+        predominance (docs/ODD.md §7.6, coalition_war).
+
+        One uniform draw a year: with probability war_rate · σ((s − s₀)/δ), s the largest bloc's share
+        and σ the predominance term's smooth onset (weight 1), the strongest free state that stands
+        against threats (`Strategy.faces_threat`) and feels that bloc as its main threat challenges its
+        leader. Third parties take sides as in any crisis. The challenger backs down unless its side,
+        as it perceives it, at least matches the bloc (ratio ≥ 1: Kaplan's balancers oppose, they do
+        not commit suicide); the leader may concede a tribute; otherwise they fight."""
+        m, p = self.model, self.model.params
+        membership = m.alignments.membership
+        power = np.where(m.alive, m.power, 0.0)
+        _, labels = bloc_labels(membership)
+        bloc_power = np.bincount(labels, weights=power)
+        b = int(np.argmax(bloc_power))
+        onset = predominance(
+            np.array(bloc_power[b] / total), 1.0, p["predominance_onset"], p["predominance_width"]
+        )
+        if m.rng.random() >= p["war_rate"] * float(onset):
+            return
+        members = np.flatnonzero(labels == b)
+        leader = int(members[np.argmax(power[members])])
+        rows = np.flatnonzero(free & (labels != b) & np.isin(m.strategy, facing_names()))
+        if len(rows) == 0 or not free[leader]:
+            return
+        situation = m.perceive(rows)
+        opposed = rows[situation.main == b]
+        if len(opposed) == 0:
+            return
+        i = int(opposed[np.argmax(power[opposed])])
+        self.confront(i, leader, free, total, year, "predominance", (float(self._noise()), 1.0))
+
+    def confront(
+        self,
+        i: int,
+        j: int,
+        free: np.ndarray,
+        total: float,
+        year: WarYear,
+        cause: str,
+        deterrence: tuple[float, float] | None,
+    ) -> None:
+        """i challenges j: sides form, then the initiator backs down (when `deterrence` = (its perception
+        error, the ratio it needs) says its side falls short), the target concedes, or they fight."""
+        m, p = self.model, self.model.params
+        membership = m.alignments.membership
+        power = np.where(m.alive, m.power, 0.0)
         attack, defend = take_sides(
             i,
             j,
             power=power,
             free=free,
             membership=membership,
-            threat=m.threat,
+            reach=m.reach,
             revisionism=m.revisionism,
             strategy=m.strategy,
             distance=m.distance,
             params=p,
+            aid=self.tie_aid(j, free),
         )
         p_attack, p_defence = power[attack].sum(), power[defend].sum()
         ratio = p_attack / p_defence
@@ -154,9 +213,10 @@ class Conflict:
             "costs": 0.0,
             "transfer": 0.0,
             "eliminated": [],
+            "cause": cause,
         }
         free[attack | defend] = False  # a side's members are engaged for the year, war or not
-        if noise is not None and ratio * noise[j] < p["superiority"]:
+        if deterrence is not None and ratio * deterrence[0] < deterrence[1]:
             record["outcome"] = "backed_down"
         elif self.yields(i, j, ratio):
             paid = p["tribute"] * m.power[j]
@@ -168,6 +228,17 @@ class Conflict:
         else:
             self.war(attack, defend, record, total, year)
         year.records.append(record)
+
+    def tie_aid(self, j: int, free: np.ndarray) -> np.ndarray | None:
+        """Which of the target's free tied partners come to its aid: each with probability equal to its
+        tie, one uniform draw per such partner (none, and no draw, when the target holds no ties)."""
+        m = self.model
+        partners = np.flatnonzero((m.ties[j] > 0) & free)
+        if len(partners) == 0:
+            return None
+        aid = np.zeros(m.n, dtype=bool)
+        aid[partners] = m.rng.random(len(partners)) < m.ties[j, partners]
+        return aid
 
     def essential(self, k: int | None = None) -> Any:
         """Whether state k (or every state) is an essential actor now."""

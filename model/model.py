@@ -9,17 +9,17 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector
 
-from agents.alliances import UNALIGNED, Alignments
+from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
 from agents.situation import Situation, perceive
 from agents.state import State
-from agents.strategy import STAY
+from agents.strategy import STAY, defender_names, tie_names
 from model import invariants, metrics, power
 from model.conflict import WAR_COLUMNS, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
-from model.threat import distance_decay, threat_matrix
+from model.threat import distance_decay, perception_noise, reach_matrix
 
 MEASURES = (
     "s_max",
@@ -93,7 +93,9 @@ class BalanceOfPowerModel(mesa.Model):
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
-        self.threat = self._perceive_threats()
+        self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
+        self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.reach = self._perceive_reach()
         # Initial effort: what the initial threats call for (burden shares from initial power), so a
         # real world's data powers are its military capabilities at the start.
         self.economy = self.power.copy()
@@ -141,9 +143,10 @@ class BalanceOfPowerModel(mesa.Model):
         self.power_at_start = self.power.copy()
         self.economy_at_start = self.economy.copy()
         self.grow()
-        self.threat = self._perceive_threats()
+        self.reach = self._perceive_reach()
         self.realign()
         self.upkeep()
+        self.update_ties()
         if self.conflict is not None:
             self.war_year = self.conflict.step()
             self.wars_total += self.war_year.wars
@@ -204,21 +207,22 @@ class BalanceOfPowerModel(mesa.Model):
         e = p / (1 + a), and the dead have none."""
         self.economy = np.where(self.alive, self.power / (1 + self.arming), 0.0)
 
-    def _perceive_threats(self) -> np.ndarray:
-        sigma = self.params["perception_noise"]
-        noise = None
-        if sigma > 0:
-            noise = np.exp(sigma * self.rng.standard_normal((self.n, self.n)) - sigma**2 / 2)
-        threat = threat_matrix(
-            self.power,
+    def _perceive_reach(self) -> np.ndarray:
+        """This step's reach matrix (docs/ODD.md §7.2): distance decay, intent, fresh perception noise,
+        with war on hostility, and the trust partnership ties put in a partner (last year's ties);
+        `reach_untrusted` keeps it without the trust, for choosing ties."""
+        noise = perception_noise(self.rng, self.n, self.params["perception_noise"])
+        reach = reach_matrix(
             self.alive,
             self.decay,
             self.revisionism,
-            power_exponent=self.params["power_exponent"],
             revisionism_weight=self.params["revisionism_weight"],
             noise=noise,
         )
-        return threat if self.conflict is None else self.conflict.embitter(threat)
+        self.reach_untrusted = reach if self.conflict is None else self.conflict.embitter(reach)
+        if not self.ties.any():
+            return self.reach_untrusted
+        return self.reach_untrusted * (1.0 - self.params["tie_trust"] * self.ties)
 
     def perceive(self, rows: np.ndarray) -> Situation:
         """The situation as the states in `rows` see it now."""
@@ -227,12 +231,44 @@ class BalanceOfPowerModel(mesa.Model):
             power=self.power,
             alive=self.alive,
             membership=self.alignments.membership,
-            threat=self.threat,
+            reach=self.reach,
             revisionism=self.revisionism,
             strategy=self.strategy,
             distance=self.distance,
             params=self.params,
+            pact=np.isin(self.strategy, defender_names()),
+            ties=self.ties if self.ties.any() else None,
         )
+
+    def update_ties(self) -> None:
+        """Each unaligned living state whose strategy holds ties (hedging) chooses them afresh on the
+        world as realignment left it, weighed without ties (docs/ODD.md §7.4); in an exclusive bloc it
+        holds none. Ties act from next year's perception on (trust), and in this year's crises (aid)."""
+        holders = np.isin(self.strategy, tie_names()) & self.alive
+        if not holders.any() and not self.ties.any():
+            return
+        self.ties[:] = 0.0
+        rows = np.flatnonzero(holders & (self.alignments.membership == UNALIGNED))
+        if len(rows):
+            base = perceive(
+                rows,
+                power=self.power,
+                alive=self.alive,
+                membership=self.alignments.membership,
+                reach=self.reach_untrusted,
+                revisionism=self.revisionism,
+                strategy=self.strategy,
+                distance=self.distance,
+                params=self.params,
+                pact=np.isin(self.strategy, defender_names()),
+            )
+            for name in tie_names():
+                mask = self.strategy[rows] == name
+                rule = REGISTRY[name].ties
+                if mask.any() and rule is not None:
+                    self.ties[rows[mask]] = rule(base.only(mask))
+        i, k = np.nonzero(self.ties)
+        self.tie_log.append((self.steps, i, k, self.ties[i, k]))
 
     def realign(self) -> None:
         """Every rule runs once over all its states to find who wants to move; those states then
@@ -259,9 +295,9 @@ class BalanceOfPowerModel(mesa.Model):
         if len(members) == 0:
             return
         situation = self.perceive(members)
-        # the greatest threat any member still feels, from outside or from a partner (a bandwagon
-        # alliance is held together by the threat of its own leader)
-        felt = np.maximum(situation.tau, situation.partner_threat)
+        # the greatest threat any member would feel standing alone, from outside or from a partner (the
+        # threat the alliance answers; a bandwagon alliance is held together by its own leader's threat)
+        felt = np.maximum(situation.tau_alone, situation.partner_threat)
         for alliance in list(self.alignments.alliances.values()):
             worst = felt[np.isin(members, alliance.members)].max()
             if worst < self.params["threat_exit"]:
@@ -294,8 +330,8 @@ class BalanceOfPowerModel(mesa.Model):
         self.felt_threat_total += felt
         self.steps_alive += self.alive
         self.felt_threat_now = felt
-        events = len(self.alignments.events) - self._events_seen
-        self._events_seen = len(self.alignments.events)
+        events = self.alignments.changes - self._events_seen  # membership changes, not refused offers
+        self._events_seen = self.alignments.changes
         values: dict[str, Any] = {
             "s_max": float(share.max()),
             "b_max": float(blocs.max()),
@@ -374,7 +410,7 @@ class BalanceOfPowerModel(mesa.Model):
             "wars": self.wars_total,
             "eliminated": self.states_initial - m["states_alive"],
             "universal_empire_at": empire_at,
-            "alliance_events": len(self.alignments.events),
+            "alliance_events": self.alignments.changes,
         }
 
     def model_frame(self) -> pd.DataFrame:
@@ -410,7 +446,21 @@ class BalanceOfPowerModel(mesa.Model):
         kinds = {"int": "int64", "float": "float64", "str": object, "list": object}
         return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
 
+    def ties_frame(self) -> pd.DataFrame:
+        """Partnership ties each step (docs/ODD.md §7.4): step, state, partner, tie (> 0 only); empty
+        when nobody holds ties."""
+        names = np.array(self.names, dtype=object)
+        parts = [
+            pd.DataFrame({"step": step, "state": names[i], "partner": names[k], "tie": w})
+            for step, i, k, w in self.tie_log
+        ]
+        if not parts:
+            return pd.DataFrame({"step": [], "state": [], "partner": [], "tie": []}).astype(
+                {"step": "int64", "state": object, "partner": object, "tie": "float64"}
+            )
+        return pd.concat(parts, ignore_index=True).astype({"step": "int64"})
+
     def events_frame(self) -> pd.DataFrame:
-        """The alliance event log: step, event, state, state_index, alliance, reason."""
-        columns = ["step", "event", "state", "state_index", "alliance", "reason"]
-        return pd.DataFrame(self.alignments.events, columns=columns)
+        """The alliance event log: step, event (formed, joined, left, dissolved, refused), state,
+        state_index, alliance, reason, partner (who admitted or refused the state, where one did)."""
+        return pd.DataFrame(self.alignments.events, columns=list(EVENT_COLUMNS))

@@ -271,6 +271,31 @@ PARAMS: dict[str, Param] = {
             10.0,
         ),
         Param(
+            "predominance_weight",
+            float,
+            1.0,
+            "Weight ω of the systemic threat any actor or bloc poses to all others as its share "
+            "approaches predominance (Kaplan 4): π(s) = ω / (1 + exp(−(s − onset)/width)).",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "predominance_onset",
+            float,
+            0.4,
+            "Share s₀ of all power at which the predominance threat reaches half its weight.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "predominance_width",
+            float,
+            0.03,
+            "Width δ of the predominance threat's smooth onset (share of all power).",
+            0.001,
+            1.0,
+        ),
+        Param(
             "perception_noise",
             float,
             0.0,
@@ -313,11 +338,46 @@ PARAMS: dict[str, Param] = {
             1.0,
         ),
         Param(
+            "tie_budget",
+            float,
+            1.0,
+            "Bound on the sum of a hedger's partnership ties (Σ_k w_ik; 1 = one full alignment's worth).",
+            0.0,
+            10.0,
+        ),
+        Param(
+            "tie_trust",
+            float,
+            0.5,
+            "How much a tie of strength 1 lowers the threat a hedger perceives from its partner: "
+            "reach_ik · (1 − tie_trust · w_ik).",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "tie_cost",
+            float,
+            0.25,
+            "Penalty μ on concentrated ties (μ·Σ_k w_ik²): the lower, the more a hedger's ties pile onto "
+            "one partner (exclusive alignment).",
+            0.001,
+            10.0,
+        ),
+        Param(
             "profit_threshold",
             float,
             0.7,
             "Revisionism from which an unthreatened bandwagoner joins the strongest bloc for profit.",
             0.0,
+            1.0,
+        ),
+        Param(
+            "offence_defence",
+            float,
+            0.0,
+            "Offence-defence balance o (Christensen & Snyder): > 0 offence dominance (buck-catchers must be "
+            "stronger, allies chain-gang), < 0 defence dominance (buck-passing pays, allies hold back).",
+            -1.0,
             1.0,
         ),
         Param(
@@ -335,6 +395,13 @@ PARAMS: dict[str, Param] = {
             bool,
             True,
             "Kaplan's rule 3: never absorb an essential actor, nor push it below the essential line.",
+        ),
+        Param(
+            "coalition_war",
+            bool,
+            False,
+            "Kaplan 4 by force: balancers may open coalition wars against the bloc nearest predominance "
+            "(yearly probability war_rate · the predominance term's onset).",
         ),
         Param(
             "war_hazard",
@@ -421,7 +488,7 @@ PARAMS: dict[str, Param] = {
             "hostility_weight",
             float,
             1.0,
-            "How much hostility raises perceived threat: T_ij · (1 + weight · H_ij).",
+            "How much hostility raises perceived threat: reach_ij · (1 + weight · H_ij).",
             0.0,
             10.0,
         ),

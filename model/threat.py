@@ -1,10 +1,12 @@
-"""Walt's balance of threat as one N×N numpy array per step.
+"""What the world presents to each state each step: how much of another state's power bears on it.
 
-T[i, j], the threat state j poses to state i, is
-    (p_j / (p_i + p_j))^a · exp(-d_ij / λ) · (1 + k·r_j) / (1 + k)
-relative power (0.5 at parity, towards 1 when j dwarfs i), decayed by distance, raised by j's
-revisionism; each factor is at most 1. Relative rather than absolute shares keep the thresholds
-meaningful whatever the number of states. The threat of a bloc is the sum over its members.
+reach[i, j] = exp(-d_ij / λ) · (1 + k·r_j) / (1 + k) · ν_ij
+the distance decay of power projection between capitals (Walt's proximity), raised by j's revisionism
+(intentions), times mean-preserving lognormal perception noise ν_ij drawn afresh every step; zero on the
+diagonal and for the dead. Each factor is at most 1 (noise aside). How a state weighs that reach into
+the threat of a bloc — power aggregated first, net of its own bloc, plus the systemic predominance
+term — is the states' side of the formula, in `agents/situation.py` (docs/ODD.md §7.2); hostility from
+past wars multiplies reach in `model/conflict.py`.
 """
 
 from __future__ import annotations
@@ -17,28 +19,31 @@ def distance_decay(distance: np.ndarray, scale: float) -> np.ndarray:
     return np.exp(-distance / scale)
 
 
-def threat_matrix(
-    power: np.ndarray,
+def intent(revisionism: np.ndarray, weight: float) -> np.ndarray:
+    """(1 + k·r_j) / (1 + k): 1 for a full revisionist, 1/(1 + k) for a status-quo state."""
+    return (1.0 + weight * revisionism) / (1.0 + weight)
+
+
+def reach_matrix(
     alive: np.ndarray,
     decay: np.ndarray,
     revisionism: np.ndarray,
     *,
-    power_exponent: float = 1.0,
     revisionism_weight: float = 1.0,
     noise: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Threat of every state to every other; zero on the diagonal and for dead states."""
-    p = np.where(alive, power, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relative = p[None, :] / (p[:, None] + p[None, :])
-    relative = np.nan_to_num(relative, nan=0.0)
-    if power_exponent != 1.0:
-        relative **= power_exponent
-    intent = (1.0 + revisionism_weight * revisionism) / (1.0 + revisionism_weight)
-    threat = relative * decay * intent[None, :]
+    """reach[i, j]: the share of j's power that bears on i, with intent and noise (docstring above)."""
+    reach = decay * intent(revisionism, revisionism_weight)[None, :]
     if noise is not None:
-        threat *= noise
-    np.fill_diagonal(threat, 0.0)
-    threat[~alive, :] = 0.0
-    threat[:, ~alive] = 0.0
-    return threat
+        reach = reach * noise
+    np.fill_diagonal(reach, 0.0)
+    reach[~alive, :] = 0.0
+    reach[:, ~alive] = 0.0
+    return reach
+
+
+def perception_noise(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray | None:
+    """exp(σ z − σ²/2), z standard normal, one per pair (mean 1); None, and no draw, when σ is 0."""
+    if sigma <= 0:
+        return None
+    return np.exp(sigma * rng.standard_normal((n, n)) - sigma**2 / 2)

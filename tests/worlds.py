@@ -9,12 +9,17 @@ import numpy as np
 from model import BalanceOfPowerModel
 from model.scenarios.world import World, plane_distance
 
-# Parameters that make hand calculation easy: T_ij = p_j / (p_i + p_j) · exp(-d_ij), no noise,
-# no growth (fixed zero rates, no arming), no defection.
+# Parameters that make hand calculation easy: the threat of a lone j to a lone i is
+# T_ij = p_j / (p_i + p_j) · exp(-d_ij), no noise, no growth (fixed zero rates, no arming), no
+# defection, no predominance term (tests
+# of Kaplan 4 switch it on with predominance_weight) and no partnership ties (hedgers with a critical
+# threat out of reach are then inert; tests of hedging give them a tie_budget).
 HAND = {
     "growth_process": "fixed",
     "arming": False,
     "distance_scale": 1.0,
+    "predominance_weight": 0.0,
+    "tie_budget": 0.0,
     "revisionism_weight": 0.0,
     "defection_rate": 0.0,
     "threat_entry": 0.3,

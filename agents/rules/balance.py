@@ -14,7 +14,7 @@ def align(s: Situation) -> Decision:
     decision = Decision.stay(len(s.rows))
     leave_when_unsafe(s, decision)
     seek = ~s.aligned & (s.tau >= s.params["threat_entry"])
-    decision.set(seek, counterweight(s), "balance")
+    decision.choose(seek, counterweight(s), "balance")
     return decision
 
 

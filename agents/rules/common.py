@@ -1,59 +1,69 @@
 """Pieces several strategies share: the counterweight to a threat, leaving an unsafe bloc, and whether
-someone nearer already faces the threat (docs/ODD.md §7.3-7.4)."""
+someone nearer already stands against the threat (docs/ODD.md §7.3-7.4)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from agents.situation import Situation
-from agents.strategy import LEAVE, STAY, Decision, facing_names
+from agents.strategy import LEAVE, Decision
 
 
 def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarray:
-    """For each deciding state, the bloc to balance with, or STAY if there is none.
+    """For each deciding state, its preference (R, K) over the blocs to balance with (−inf: none).
 
-    Candidates are blocs other than its own and its main threat, less threatening to it than the
-    main threat, and not made predominant by its joining (Kaplan 4). It picks the strongest: the
-    best counterweight to the threat.
+    Candidates (Walt, Waltz) are blocs other than its own and its main threat M that M also threatens
+    (M's threat to the bloc's leader, net of the bloc, at least threat_exit) and that are less
+    threatening to it than M. It prefers the coalition whose joining best matches the threat: the
+    smallest sufficient one (its power with the state's at least M's), else, none sufficing, the
+    strongest (docs/ODD.md §7.3). No share of all power caps the choice.
     """
-    total = s.total_power
-    p = s.power[s.rows]
-    cand = (s.bloc_threat < s.tau[:, None]) & (s.bloc_power[None, :] > 0)
-    cand &= (s.bloc_power[None, :] + p[:, None]) / total <= s.params["hegemony_share"]
     rows = np.arange(len(s.rows))
+    main, has = s.main, s.main >= 0
+    cand = (s.bloc_power[None, :] > 0) & has[:, None]
+    cand &= s.alone_threat < s.alone_threat[rows, np.maximum(main, 0)][:, None]
     cand[rows, s.own] = False
-    cand[rows[s.main >= 0], s.main[s.main >= 0]] = False
+    cand[rows[has], main[has]] = False
+    for m in np.unique(main[has]):
+        cand[main == m] &= (s.threat_to_blocs(int(m)) >= s.params["threat_exit"])[None, :]
     if extra_ok is not None:
         cand &= extra_ok[None, :]
-    best = np.argmax(np.where(cand, s.bloc_power[None, :], -np.inf), axis=1)
-    return np.where(cand.any(axis=1), best, STAY)
+    side = s.bloc_power[None, :] + s.power[s.rows][:, None]
+    sufficient = side >= s.bloc_power[np.maximum(main, 0)][:, None]
+    score = np.where(sufficient, 2.0 - side / s.total_power, side / s.total_power)
+    return np.where(cand, score, -np.inf)
 
 
 def leave_when_unsafe(s: Situation, decision: Decision) -> None:
-    """Leave a bloc that tends to predominance (Kaplan 4; its leader stays), or one whose member
-    has become the main threat (and a threat worth allying against, at least `threat_entry`)."""
-    share = s.bloc_power[s.own] / s.total_power
-    follower = s.leader[s.own] != s.rows  # the predominant actor itself does not walk out
-    decision.set(s.aligned & follower & (share > s.params["hegemony_share"]), LEAVE, "predominance")
-    partner_is_main = (s.partner_threat > s.tau) & (s.partner_threat >= s.params["threat_entry"])
+    """Leave an alliance whose other members, taken together as if it stood alone, have become its
+    greatest threat (and one worth allying against, at least threat_entry). Through the predominance
+    term this is also how a member leaves a bloc tending to predominance (Kaplan 4): no cap decides it."""
+    partner_is_main = (s.partner_threat > s.tau_alone) & (s.partner_threat >= s.params["threat_entry"])
     decision.set(s.aligned & partner_is_main, LEAVE, "partner_threat")
 
 
-def nearer_capable_balancer(s: Situation) -> np.ndarray:
-    """(R,) whether someone nearer to the main threat, at least as strong, already faces it.
+def buck_catcher(s: Situation) -> np.ndarray:
+    """(R,) whether someone else already stands against the deciding state's main threat M and can hold
+    it, nearer to it (Mearsheimer: pass the buck only to a state that catches it).
 
-    "Faces it" means follows a strategy that stands against threats (`Strategy.faces_threat`), or
-    sits in another alliance. Distance to a bloc is the distance to its nearest member.
+    The catcher k is not in M, is nearer to M (distance to a bloc = to its nearest member), actually
+    stands against M — it is in an alliance and M is its own main threat — and its bloc can hold M at the
+    offence-defence balance o: P_bloc(k) ≥ (1 + o)·P_M (o > 0, offence dominance: a catcher needs more;
+    o < 0, defence dominance: less). A state merely labelled a balancer catches nothing.
     """
-    facing = (np.isin(s.strategy, facing_names()) | s.is_alliance[s.labels]) & (s.power > 0)
+    o = s.params["offence_defence"]
     result = np.zeros(len(s.rows), dtype=bool)
+    standing = s.is_alliance[s.labels] & (s.power > 0)
     for m in np.unique(s.main[s.main >= 0]):
         q = np.flatnonzero(s.main == m)
         in_m = s.labels == m
+        holds = s.bloc_power[s.labels] >= (1 + o) * s.bloc_power[m]
+        k = np.flatnonzero(standing & ~in_m & holds)
+        k = k[s.main_of(k) == m]
+        if len(k) == 0:
+            continue
         reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
         i = s.rows[q]
-        nearer = (reach[None, :] < reach[i][:, None]) & (s.power[None, :] >= s.power[i][:, None])
-        nearer &= (facing & ~in_m)[None, :]
-        nearer[np.arange(len(q)), i] = False
+        nearer = (reach[k][None, :] < reach[i][:, None]) & (k[None, :] != i[:, None])
         result[q] = nearer.any(axis=1)
     return result

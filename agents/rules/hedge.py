@@ -1,5 +1,5 @@
-"""hedge (multi-vector): stay out of blocs unless the threat is critical; shun dominant leaders
-(docs/ODD.md §7.4, §7.6)."""
+"""hedge (multi-vector): graded partnership ties to several poles at once, chosen to lower its threat;
+an exclusive bloc only under a critical threat; dominant leaders shunned (docs/ODD.md §7.4, §7.6)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ import numpy as np
 
 from agents.rules.common import counterweight
 from agents.situation import Situation
-from agents.strategy import LEAVE, OUT, Decision, Strategy, WarView, register
+from agents.strategy import LEAVE, OUT, Decision, Strategy, WarView, accept_when_threatened, register
 
 
 def align(s: Situation) -> Decision:
-    """Stay unaligned unless the threat is critical; leave or shun a bloc with a dominant leader."""
+    """Stay unaligned (holding ties) unless the felt threat is critical; leave an exclusive bloc once the
+    threat it would face alone is no longer critical, or when the bloc's leader dominates."""
     decision = Decision.stay(len(s.rows))
-    total = s.total_power
-    tolerable = s.power[s.leader] / total <= s.params["hedge_dominance"]
+    tolerable = s.power[s.leader] / s.total_power <= s.params["hedge_dominance"]
+    decision.set(s.aligned & (s.tau_alone < s.params["hedge_threshold"]), LEAVE, "not_critical")
     decision.set(s.aligned & ~tolerable[s.own], LEAVE, "hedge_dominance")
-    decision.set(s.aligned & (s.tau < s.params["threat_exit"]), LEAVE, "threat_receded")
     seek = ~s.aligned & (s.tau >= s.params["hedge_threshold"])
-    decision.set(seek, counterweight(s, extra_ok=tolerable), "hedge")
+    decision.choose(seek, counterweight(s, extra_ok=tolerable), "hedge")
     return decision
 
 
@@ -27,4 +27,58 @@ def side(w: WarView, rows: np.ndarray) -> np.ndarray:
     return np.where(w.concern[rows] >= w.params["hedge_threshold"], w.weaker, OUT)
 
 
-register(Strategy("hedge", align, side))
+def accept(s: Situation, applicant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Enter an exclusive alliance only under a critical threat (≥ hedge_threshold), as when it seeks one."""
+    return accept_when_threatened(s, applicant, entry="hedge_threshold")
+
+
+def tie_benefit(s: Situation) -> np.ndarray:
+    """(R, N) b_ik: how much a tie of strength 1 to state k would lower i's total threat Σ_B T_iB, at no
+    ties (a = 1 marginals): the trust it puts in k, θ·p_k·reach_ik / (side_iB + P_B) for k's bloc B, plus
+    k's expected aid against every other bloc, p_k · Σ_{B ∌ k} T_iB / (side_iB + P_B). Zero for itself,
+    its own bloc and the dead."""
+    rows = np.arange(len(s.rows))
+    denom = s.side + s.bloc_power[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gradient = np.where(s.bloc_power[None, :] > 0, s.weighted / denom**2, 0.0)  # −∂T_iB/∂side
+        trust_share = np.where(denom[:, s.labels] > 0, 1.0 / denom[:, s.labels], 0.0)
+    gradient[rows, s.own] = 0.0
+    trust = s.params["tie_trust"] * s.power[None, :] * s.reach[s.rows] * trust_share
+    aid = s.power[None, :] * (gradient.sum(axis=1)[:, None] - gradient[:, s.labels])
+    benefit = trust + aid
+    benefit[s.labels[None, :] == s.own[:, None]] = 0.0
+    benefit[:, s.power <= 0] = 0.0
+    return np.maximum(benefit, 0.0)
+
+
+def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
+    """Per row, argmin over w of −Σ_k b_k·w_k + cost·Σ_k w_k² on 0 ≤ w_k ≤ 1, Σ_k w_k ≤ budget: the
+    water-filling w_k = clip((b_k − ν) / (2·cost), 0, 1) with the least ν ≥ 0 that keeps the budget
+    (bisection to machine precision). The quadratic term is the penalty on exclusive alignment: the
+    cheaper concentration is, the more the ties pile onto the single best partner."""
+
+    def ties_at(nu: np.ndarray) -> np.ndarray:
+        return np.clip((benefit - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
+
+    low = np.zeros(len(benefit))
+    over = ties_at(low).sum(axis=1) > budget
+    if over.any():
+        high = np.where(over, benefit.max(axis=1, initial=0.0), 0.0)
+        for _ in range(100):
+            mid = (low + high) / 2
+            too_much = ties_at(mid).sum(axis=1) > budget
+            low = np.where(over & too_much, mid, low)
+            high = np.where(over & ~too_much, mid, high)
+        low = np.where(over, high, low)
+    return ties_at(low)
+
+
+def choose_ties(s: Situation) -> np.ndarray:
+    """(R, N) the partnership ties of each (unaligned) deciding hedger: minimise its total threat,
+    linearised at no ties, plus tie_cost·Σ w² (a penalty on exclusive alignment), within the bounds
+    0 ≤ w_ik ≤ 1 and Σ_k w_ik ≤ tie_budget (docs/ODD.md §7.4)."""
+    p = s.params
+    return fill(tie_benefit(s), p["tie_cost"], p["tie_budget"])
+
+
+register(Strategy("hedge", align, side, accept, ties=choose_ties))

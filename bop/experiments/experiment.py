@@ -18,7 +18,7 @@ from typing import Any, overload
 import numpy as np
 
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, Param, ParameterError, shown, validate
+from model.params import PARAMS, Param, ParameterError, parse_mix, shown, validate
 from model.scenarios import SCENARIOS, Scenario, get_scenario
 from model.scenarios.spec import InputError
 from model.scenarios.spec import read_toml as read_input
@@ -418,7 +418,10 @@ def _check_range(spec: Param, bounds: Any, where: str) -> list[Any]:
 
 def _check(spec: Param, value: Any, where: str) -> Any:
     try:
-        return spec.check(value)
+        checked = spec.check(value)
+        if spec.name == "strategy_mix" and checked is not None:
+            parse_mix(checked)  # its form, not only its type, so the error names the field
+        return checked
     except ParameterError as err:
         raise ExperimentError(f"{where}: {err}") from None
 

@@ -16,13 +16,15 @@ WAR_SCHEMA = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in WAR_COLUMNS.
 
 
 def write_run(model: BalanceOfPowerModel, out: Path) -> list[Path]:
-    """Write model.parquet, events.parquet, wars.parquet, states.parquet (if recorded), summary.json."""
+    """Write model.parquet, events.parquet, wars.parquet, ties.parquet, states.parquet (if recorded),
+    summary.json."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "model.parquet", out / "events.parquet", out / "wars.parquet"]
+    written = [out / "model.parquet", out / "events.parquet", out / "wars.parquet", out / "ties.parquet"]
     model.model_frame().to_parquet(written[0], index=False)
     model.events_frame().to_parquet(written[1], index=False)
     wars = pa.Table.from_pandas(model.wars_frame(), schema=WAR_SCHEMA, preserve_index=False)
     pq.write_table(wars, written[2])
+    model.ties_frame().to_parquet(written[3], index=False)
     if model.params["record_states"]:
         written.append(out / "states.parquet")
         model.states_frame().to_parquet(written[-1], index=False)

@@ -315,7 +315,11 @@ def latest_events(
         events = events[: _count_upto([e["step"] for e in events], upto)]
     rows = []
     for seq, event in enumerate(events[-limit:]):
-        text = f"{event['state']} {event['event']} A{event['alliance']} ({event['reason'].replace('_', ' ')})"
+        reason = event["reason"].replace("_", " ")
+        if event["event"] == "refused":
+            text = f"{event['partner']} refused {event['state']} ({reason})"
+        else:
+            text = f"{event['state']} {event['event']} A{event['alliance']} ({reason})"
         rows.append((event["step"], 1, seq, "alliance", text))
     for seq, war in enumerate(war_log(model, last=limit, upto=upto)):
         sides = (", ".join(model.names[i] for i in side) for side in (war.attackers, war.defenders))

@@ -25,7 +25,7 @@ from model.scenarios import get_scenario
 
 # Parameters that change what is recorded, not what happens (`bop run` records states anyway).
 NOT_IN_COMMAND = ("scenario", "record_states")
-FRAMES = ("model", "states", "events", "wars")
+FRAMES = ("model", "states", "events", "wars", "ties")
 
 
 def set_value(value: Any) -> str:
@@ -64,13 +64,8 @@ def command(model: BalanceOfPowerModel, seed: int | None, steps: int | None = No
 
 
 def frames(model: BalanceOfPowerModel) -> dict[str, pd.DataFrame]:
-    """The run's four frames, by name."""
-    return {
-        "model": model.model_frame(),
-        "states": model.states_frame(),
-        "events": model.events_frame(),
-        "wars": model.wars_frame(),
-    }
+    """The run's frames, by name (the names of FRAMES)."""
+    return {name: getattr(model, f"{name}_frame")() for name in FRAMES}
 
 
 def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,8 +78,8 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_archive(model: BalanceOfPowerModel, seed: int | None, kind: str) -> bytes:
-    """A zip of the run: model, states, events and wars as `kind` ("parquet" or "csv"), summary.json
-    and command.txt."""
+    """A zip of the run: model, states, events, wars and ties as `kind` ("parquet" or "csv"),
+    summary.json and command.txt."""
     if kind not in ("parquet", "csv"):
         raise ValueError(f"kind must be parquet or csv, got {kind!r}")
     buffer = io.BytesIO()

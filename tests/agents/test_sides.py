@@ -28,7 +28,7 @@ def sides(m, i=0, j=1, free=None):
         power=m.power,
         free=m.alive.copy() if free is None else free,
         membership=m.alignments.membership,
-        threat=m.threat,
+        reach=m.reach,
         revisionism=m.revisionism,
         strategy=m.strategy,
         distance=m.distance,
@@ -81,3 +81,22 @@ def test_states_already_at_war_stay_out():
     free[[2, 4]] = False  # C and E are busy elsewhere this year
     attack, defend = sides(m, free=free)
     assert attack == {"A", "D"} and defend == {"B"}
+
+
+def test_under_defence_dominance_an_ally_unconcerned_enough_stays_out_of_its_partners_war():
+    # D (bandwagon) is allied with G (buckpass, at (0, 1)); threat_entry 0.31. D's concern from A, net of its
+    # bloc D + G: 10·e^-0.5 / 12 = 0.505 ≥ 0.31, so D joins A. G's own concern 10·e^-1 / 12 = 0.307 < 0.31:
+    # alone it stays out. At o = 0 it follows D anyway (chain-ganging); at o = -1 (defence dominance) an
+    # ally follows only when concerned at least 1 · threat_entry, so G stays out.
+    chained = sides(hand(alliances=[[3, 6]], threat_entry=0.31))
+    assert "G" in chained[0]
+    held_back = sides(hand(alliances=[[3, 6]], threat_entry=0.31, offence_defence=-1.0))
+    assert "D" in held_back[0] and "G" not in held_back[0] | held_back[1]
+
+
+def test_under_offence_dominance_a_buckpasser_needs_a_stronger_catcher_in_war():
+    # As in the buck-passing test above, E (1, nearer A than G) is on the weaker side and as strong as G:
+    # at o = 0 G stays out. At o = 1 a catcher must be (1 + 1) · 1 = 2 strong: E is not, so G joins B.
+    power = [10.0, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0]
+    assert "G" not in sides(hand(power=power))[1]
+    assert "G" in sides(hand(power=power, offence_defence=1.0))[1]

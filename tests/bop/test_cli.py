@@ -59,7 +59,7 @@ def test_out_writes_parquet_and_json(tmp_path):
     states = pq.read_table(out / "states.parquet")
     assert states.num_rows == 16 * 8
     events = pq.read_table(out / "events.parquet")
-    assert events.column_names == ["step", "event", "state", "state_index", "alliance", "reason"]
+    assert events.column_names == ["step", "event", "state", "state_index", "alliance", "reason", "partner"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 15 and summary["params"]["n_states"] == 8
 

@@ -23,15 +23,16 @@ def test_autonomy_of_one_step_by_hand():
 
 
 def allied_with_big_neighbour(k_strategy: str):
-    """B (8) and K (1) allied at distance 0.5; F (10) 0.5 beyond K, 1 from B.
+    """B (10) and K (1) allied at distance 0.5; F (8) 0.5 beyond K, 1 from B.
 
-    Threats (HAND parameters, T_ij = p_j/(p_i+p_j)·exp(-d_ij)): F to K 10/11·e^-0.5 = 0.55, F to B
-    10/18·e^-1 = 0.20, K to B 1/9·e^-0.5 = 0.07 (below 0.20: no partner threat); bloc B+K holds
-    9/19 = 0.47 < 0.5 (not predominant); the threat to the bloc's members (0.55) stays above
-    threat_exit 0.15; F sees 8/18·e^-1 + 1/11·e^-0.5 = 0.22 < threat_entry 0.3 and stays alone.
+    Threats (HAND parameters; a lone j to a lone i: p_j/(p_i+p_j)·exp(-d_ij)): K's partner B, as if K
+    stood alone, 10/11·e^-0.5 = 0.551, F to K alone 8/9·e^-0.5 = 0.539; so B's bloc (11 > 8) is both the
+    strongest and K's greatest threat, and a bandwagoner K stays. B's partner K is 1/11·e^-0.5 = 0.055,
+    below F's 8/18·e^-1 = 0.163 (no partner threat); the threat to K (0.539 alone) keeps the alliance
+    above threat_exit 0.15; F sees (10·e^-1 + 1·e^-0.5)/(8 + 11) = 0.226 < threat_entry 0.3 and stays alone.
     """
     w = world(
-        [8.0, 1.0, 10.0],
+        [10.0, 1.0, 8.0],
         [(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)],
         ["balance", k_strategy, "balance"],
         names=["B", "K", "F"],
@@ -44,13 +45,13 @@ def test_a_bandwagoner_kept_by_its_big_neighbour_has_no_autonomy():
     m = allied_with_big_neighbour("bandwagon")
     for _ in range(4):
         m.step()
-    assert m.alignments.alliance_of(1) is not None  # B holds 8 of 9 of the bloc all along
+    assert m.alignments.alliance_of(1) is not None  # B holds 10 of 11 of the bloc all along
     assert focus_measures(m, "K") == {"state": "K", "survived": True, "autonomy": 0.0, "wars": 0}
 
 
 def test_a_hedger_leaves_the_dominant_leader_and_is_autonomous():
-    # B holds 8/19 = 0.42 of all power > hedge_dominance 0.4: the hedger K leaves at step 1 and,
-    # its greatest bloc threat 0.55 being under hedge_threshold 0.6, stays unaligned in steps 1..4
+    # B holds 10/19 = 0.53 of all power > hedge_dominance 0.4: the hedger K leaves at step 1 and,
+    # its greatest bloc threat 0.551 being under hedge_threshold 0.6, stays unaligned in steps 1..4
     m = allied_with_big_neighbour("hedge")
     assert not autonomous(*m.state_history[0], 1)
     for _ in range(4):

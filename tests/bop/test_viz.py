@@ -1,9 +1,11 @@
 """The visual server's parts without a browser: controls, the live model, what the views read of a
 past year, and the components rendered with `solara.render`.
 
-The hand-built world of test_rules.py: A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5);
-A and B hedge, C balances. In year 1 C allies with B against A (alliance 1, led by B, the stronger
-member); total power stays 13. Threats (no noise, no revisionism, λ = 1): T_ij = p_j/(p_i+p_j)·e^-d_ij.
+The components are rendered with `solara.render` on the hand-built world of test_rules.py:
+A (power 10) at (0, 0), B (2) at (1, 0), C (1) at (0, 0.5); A hedges, B and C balance. Both feel A
+(T_BA = 0.307, T_CA = 0.551, above the entry threshold 0.3), so each wants the other and consents
+(alliances form only by consent); in year 1 B, first in the random order, allies with C against A
+(alliance 1, led by B, the stronger member; the log has C's row first, then B's). Total power stays 13.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ POSITION = [(0.0, 0.0), (1.0, 0.0), (0.0, 0.5)]
 
 
 def allied_world(steps: int = 1) -> BalanceOfPowerModel:
-    m = model(world(POWER, POSITION, ["hedge", "hedge", "balance"]), hedge_threshold=0.9)
+    m = model(world(POWER, POSITION, ["hedge", "balance", "balance"]), hedge_threshold=0.9)
     for _ in range(steps):
         m.step()
     return m
@@ -234,10 +236,11 @@ def test_the_largest_bloc_is_named_and_its_share_is_b_max():
 def test_felt_threat_is_the_threat_of_the_bloc_each_state_fears_most():
     m = allied_world()
     felt = felt_now(m)
-    # C fears A: 10/11·e^-0.5 = 0.5514; B fears A: 10/12·e^-1 = 0.3066; A fears the bloc B+C:
-    # 2/12·e^-1 + 1/11·e^-0.5 = 0.0613 + 0.0551 = 0.1165, led by B.
-    np.testing.assert_allclose(felt.felt, [0.11645, 0.30657, 0.55137], atol=1e-4)
-    assert list(felt.source) == [1, 0, 0] and felt.ties is None
+    # Net threat (ODD §7.2), B and C allied (3 together): C fears A: (10/13)·e^-0.5 = 0.46656; B fears A:
+    # (10/13)·e^-1 = 0.28298; A fears the bloc B+C: (3/13)·(2/3·e^-1 + 1/3·e^-0.5) = 0.10325, led by B.
+    np.testing.assert_allclose(felt.felt, [0.10325, 0.28298, 0.46656], atol=1e-5)
+    assert list(felt.source) == [1, 0, 0]
+    assert felt.ties is not None and not felt.ties.any()  # no hedger holds a tie in this world
 
 
 def test_the_live_model_records_felt_threat_every_year():
@@ -304,6 +307,7 @@ def crisis(step: int, attackers: list[str], defenders: list[str], outcome: str, 
         "costs": 0.0,
         "transfer": 0.0,
         "eliminated": list(eliminated),
+        "cause": "expected_gain",
     }
 
 
@@ -330,8 +334,8 @@ def test_wars_are_read_from_the_war_log_and_crises_told_apart():
     assert texts == [
         "war: A vs B, C (initiator won); eliminated C",
         "crisis: A vs C (conceded)",
-        "C formed A1 (balance)",
         "B formed A1 (balance)",
+        "C formed A1 (balance)",
         "crisis: B vs A (backed down)",
     ]
     assert [r["text"] for r in latest_events(m, upto=0)] == ["crisis: B vs A (backed down)"]
@@ -403,7 +407,7 @@ def test_status_card_shows_the_hand_world_in_the_year_shown():
         "<th>States alive</th><td>3 of 3</td>",
         "<th>Alliances</th><td>1 (B +1)</td>",
         "<th>Largest bloc</th><td>A holds 0.769 alone, above the hegemony line</td>",
-        "<th>Strategies</th><td>balance 1, hedge 2</td>",
+        "<th>Strategies</th><td>balance 2, hedge 1</td>",
         '<th>Equilibrium</th><td><span class="bop-verdict" style="background:#888888">not converged</span>',
     ):
         assert expected in text
@@ -422,7 +426,7 @@ def test_event_log_lists_the_alliance_events_up_to_the_year_shown():
     m = allied_world(steps=2)
     _, rc = solara.render(EventLog(m, 2, 2), handle_error=False)
     text = _html(rc)
-    assert text.index("C formed A1 (balance)") < text.index("B formed A1 (balance)")  # newest first
+    assert text.index("B formed A1 (balance)") < text.index("C formed A1 (balance)")  # newest first
     assert "<th>year 1</th>" in text
     _, rc = solara.render(EventLog(m, 2, 0), handle_error=False)
     assert rc.find(solara.widgets.HTML).widgets == []

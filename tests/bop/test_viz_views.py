@@ -229,8 +229,9 @@ def test_war_lines_are_drawn_only_for_the_year_shown():
 
 
 def test_the_network_joins_members_to_their_leader_and_draws_ties_only_when_the_model_has_them():
+    # B and C balance against A and consent to each other (a hedger would refuse an exclusive bloc)
     m = model(
-        world([10.0, 2.0, 1.0], [(0, 0), (1, 0), (0, 0.5)], ["hedge", "hedge", "balance"]),
+        world([10.0, 2.0, 1.0], [(0, 0), (1, 0), (0, 0.5)], ["hedge", "balance", "balance"]),
         hedge_threshold=0.9,
     )
     m.step()

@@ -57,28 +57,34 @@ def test_an_isolated_threatened_state_arms_and_grows_slower():
 def test_the_same_state_in_an_alliance_against_the_threat_arms_less_and_grows_faster():
     alone, allied = three([]), three([[0, 2]])  # A and C allied against B
     a = alone.names.index("A")
-    # Allied, A and C both face B (τ = 0.29430; threat is not net of the own bloc) and have equal
-    # economies, so each carries half: a*_A = 0.5·0.29430·1/2 = 0.07358, half of what A fields alone.
-    assert allied.arming[a] == pytest.approx(0.07358, abs=1e-5)
-    assert allied.arming[a] == pytest.approx(alone.arming[a] / 2)
+    # Allied, A's threat is net of its bloc (ODD §7.2): T_AB = (4/(2+4))·e^(−1) = 0.24525 instead of
+    # 4/5·e^(−1) = 0.29430 alone; A and C have equal economies, so each carries half of the burden:
+    # a*_A = 0.5·0.24525·1/2 = 0.061313, against 0.14715 alone.
+    assert allied.arming[a] == pytest.approx(0.061313, abs=1e-6)
+    assert allied.arming[a] < alone.arming[a] / 2
+    # B, facing a bloc of two, T = (2/(4+2))·(e^(−1)/2 + e^(−1)/2) = 0.12263 instead of the lone A's
+    # 1/5·e^(−1) = 0.07358, arms to 0.5·0.12263 = 0.061313 instead of 0.036788: the alliance provokes
+    # the threat to arm (a security dilemma).
+    b = alone.names.index("B")
+    assert allied.arming[b] == pytest.approx(0.061313, rel=1e-4)
+    assert alone.arming[b] == pytest.approx(0.036788, rel=1e-4)
     for _ in range(10):
         alone.step()
         allied.step()
     assert allied.events_frame()["event"].tolist() == ["formed", "formed"]  # the alliance held
-    # Δ log e_A = −0.01·0.07358 = −0.0007358 a year instead of −0.0014715: after 10 years its economy
-    # is e^(−0.007358) = 0.99267 of its start instead of e^(−0.014733) = 0.98538.
-    assert allied.log_growth[a] == pytest.approx(-0.0007358, abs=1e-6)
-    assert allied.economy[a] / (1 / 1.073576) == pytest.approx(0.99267, abs=1e-4)
-    assert alone.economy[a] / (1 / 1.147152) == pytest.approx(0.98538, abs=1e-4)
-    # B, now facing a bloc of two (T = 2·0.07358), arms to 0.5·0.14715 = 0.07358 instead of 0.03679:
-    # the alliance provokes the threat to arm (a security dilemma).
-    b = alone.names.index("B")
-    assert allied.arming[b] == pytest.approx(2 * alone.arming[b], rel=1e-2)
+    # Δ log e_A = −0.01·0.061313 = −0.00061313 a year instead of −0.0014715: after 10 years its economy
+    # is e^(−0.0061313) = 0.99389 of its start instead of e^(−0.014715) = 0.98539.
+    assert allied.log_growth[a] == pytest.approx(-0.00061313, abs=1e-7)
+    assert allied.economy[a] / (1 / 1.061313) == pytest.approx(0.99389, abs=1e-4)
+    assert alone.economy[a] / (1 / 1.147152) == pytest.approx(0.98539, abs=1e-4)
 
 
-def test_without_burden_sharing_an_ally_arms_as_if_alone():
+def test_without_burden_sharing_an_ally_arms_by_its_net_threat_alone():
+    # Without burden sharing only the net threat lowers A's effort: 0.5·0.24525 = 0.12263, against
+    # 0.14715 alone and 0.061313 with the burden shared.
     alone, allied = three([]), three([[0, 2]], burden_sharing=False)
-    assert allied.arming[0] == pytest.approx(alone.arming[0])
+    assert allied.arming[0] == pytest.approx(0.122626, abs=1e-6)
+    assert alone.arming[0] == pytest.approx(0.147152, abs=1e-6)
 
 
 def test_arming_off_is_the_process_without_arming():

@@ -16,12 +16,17 @@ def run(m, steps=60):
 def test_two_states():
     # A (power 3) and B (power 1) half a unit apart: T_BA = 3/4 · e^-0.5 = 0.455, above entry 0.3.
     # A balancer B has no counterweight (the only other bloc is the threat itself) and stays alone;
-    # a bandwagoner B joins A, and the one bloc holds all the power: hegemony.
+    # a bandwagoner B offers itself to A. A balancer A, unthreatened (T_AB = 1/4 · e^-0.5 = 0.152 <
+    # 0.3), refuses it; a bandwagoner A welcomes the weaker follower (its felt threat stays 0.152), and
+    # the one bloc holds all the power: hegemony.
     pos = [(0.0, 0.0), (0.5, 0.0)]
     alone = run(model(world([3, 1], pos, ["balance", "balance"]), check_invariants=True), 30)
     assert alone.alignments.alliances == {} and alone.metrics["b_max"] == pytest.approx(0.75)
+    refused = run(model(world([3, 1], pos, ["balance", "bandwagon"]), check_invariants=True), 3)
+    assert refused.alignments.alliances == {}
+    assert set(refused.events_frame()["event"]) == {"refused"}
     joined = run(
-        model(world([3, 1], pos, ["balance", "bandwagon"]), check_invariants=True, convergence_window=5), 30
+        model(world([3, 1], pos, ["bandwagon", "bandwagon"]), check_invariants=True, convergence_window=5), 30
     )
     assert len(joined.alignments.alliances) == 1 and joined.metrics["b_max"] == pytest.approx(1.0)
     assert joined.summary()["equilibrium"] == "hegemony"

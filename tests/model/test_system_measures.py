@@ -64,10 +64,11 @@ def test_felt_threat_is_each_states_greatest_threat_and_security_its_time_mean()
 
 def test_felt_threat_is_the_threat_of_a_whole_bloc():
     m = model(world(*LINE, ["balance"] * 3, alliances=[[0, 2]]))  # A and C allied at the start
-    # B now faces the bloc {A, C}: τ_B = T_BA + T_BC = 0.147152 + 0.054134 = 0.201286; A and C still
-    # face B alone: 0.220728 and 0.081201
+    # Net threat (ODD §7.2): B faces the bloc {A, C} (4 against its 3): τ_B = (4/7)·(2/4·e^−1 + 2/4·e^−2)
+    # = 0.571429 · 0.251607 = 0.143776; A and C face B with their bloc behind them: (3/7)·e^−1 = 0.157663
+    # and (3/7)·e^−2 = 0.058001, below the 0.220728 and 0.081201 each felt alone
     assert m.felt_threat() == pytest.approx(
-        [0.6 * np.exp(-1), 0.4 * np.exp(-1) + 0.4 * np.exp(-2), 0.6 * np.exp(-2)]
+        [3 / 7 * np.exp(-1), 4 / 7 * (np.exp(-1) + np.exp(-2)) / 2, 3 / 7 * np.exp(-2)]
     )
     # the bloc {A, C} holds 4/7 = 0.571 > 0.5 though no state does (B, the largest, 3/7): a coalition
     assert (m.metrics["hegemony_single"], m.metrics["hegemony_coalition"]) == (False, True)

@@ -105,9 +105,9 @@ def test_total_power_changes_only_by_war_costs():
     assert m.summary()["eliminated"] > 0 and np.all(m.power[~m.alive] == 0)
 
 
-def run_ten(restraint):
+def run_ten(restraint, seed=1):
     m = BalanceOfPowerModel(
-        rng=1,
+        rng=seed,
         n_states=10,
         war=True,
         war_rate=0.5,
@@ -134,20 +134,26 @@ def eliminated_shares(m):
 
 
 def test_restraint_never_eliminates_an_essential_actor():
+    seeds = range(1, 7)
     # Growth is uniform (growth_sd 0), so shares move only through crises and wars, and a state's
     # share when its war starts is at least its share at the end of the year before.
-    shares = eliminated_shares(run_ten(restraint=True))
+    # Seeds 1-6: with restraint no eliminated state was essential; without it, on the same seeds, some
+    # essential actor is absorbed, so the check has teeth (which seed does it depends on the threat
+    # calculus, hence several seeds rather than one).
+    shares = [s for seed in seeds for s in eliminated_shares(run_ten(restraint=True, seed=seed))]
     assert len(shares) > 0  # not vacuous: small states were absorbed
     assert max(shares) < 0.05  # essential_share
-    # the same seed without restraint does absorb an essential actor, so the check has teeth
-    assert max(eliminated_shares(run_ten(restraint=False))) >= 0.05
+    unrestrained = [s for seed in seeds for s in eliminated_shares(run_ten(restraint=False, seed=seed))]
+    assert max(unrestrained) >= 0.05
 
 
 def test_without_restraint_a_dominant_revisionist_absorbs_everyone():
     # A (100) is a full revisionist; B (5) and C (4) are allies (share 5/109 = 0.046 and 0.037,
     # essential with essential_share 0.01). A attacks their bloc (ratio 11.1 ≥ 1.5), wins with
     # π = 100/109, and after K = 0.1·2·100·9/109 = 1.65 and reparations the losers hold less than
-    # 0.1 of A's power: both are absorbed, and one state is left (universal empire).
+    # 0.1 of A's power: both are absorbed, and one state is left (universal empire). The hedgers B and C
+    # stay in their exclusive alliance while A's threat to them alone stays critical (B: 100·e^-0.5 / 105
+    # = 0.578, C: 100·e^-0.539 / 104 = 0.561, both ≥ hedge_threshold 0.5).
     def dominant(restraint, essential_share=0.01):
         w = world(
             [100.0, 5.0, 4.0],
@@ -157,7 +163,13 @@ def test_without_restraint_a_dominant_revisionist_absorbs_everyone():
             alliances=[[1, 2]],
         )
         m = model(
-            w, war=True, war_rate=1.0, tribute=0.9, essential_share=essential_share, restraint=restraint
+            w,
+            war=True,
+            war_rate=1.0,
+            tribute=0.9,
+            essential_share=essential_share,
+            restraint=restraint,
+            hedge_threshold=0.5,
         )
         for _ in range(50):
             if not m.running:
@@ -215,14 +227,16 @@ def test_records_agree_with_each_other():
 
 def test_hostility_raises_threat_and_fades():
     # No wars (war_rate 0). Set H_BA = 1: the next step decays it to 0.9 during the war phase; the step
-    # after perceives T_BA = 2/3 · e^-0.5 · (1 + 0.9).
+    # after perceives reach_BA = e^-0.5 · (1 + 0.9), so B's felt threat T_BA = 2/3 · e^-0.5 · 1.9.
     m = duel(war_rate=0.0)
     m.conflict.hostility[1, 0] = 1.0
     m.step()
     assert m.conflict.hostility[1, 0] == pytest.approx(0.9)
     m.step()
-    assert m.threat[1, 0] == pytest.approx(2 / 3 * math.exp(-0.5) * 1.9)
-    assert m.threat[0, 1] == pytest.approx(1 / 3 * math.exp(-0.5))
+    assert m.reach[1, 0] == pytest.approx(math.exp(-0.5) * 1.9)
+    felt = m.perceive(np.array([1, 0])).tau
+    assert felt[0] == pytest.approx(2 / 3 * math.exp(-0.5) * 1.9)
+    assert felt[1] == pytest.approx(1 / 3 * math.exp(-0.5))
 
 
 def test_enemies_become_hostile_after_a_war():
