@@ -139,13 +139,14 @@ def numeric(runs: pd.DataFrame, name: str) -> pd.Series:
     return runs[name].astype(float)
 
 
-def stayed_out_of_hegemony(steps: pd.DataFrame, runs: pd.DataFrame) -> pd.Series:
-    """Per run (indexed by run id): no recorded step with a bloc above the run's hegemony_share.
+def stayed_out_of_hegemony(steps: pd.DataFrame, runs: pd.DataFrame, single: bool = False) -> pd.Series:
+    """Per run (indexed by run id): no recorded step with a bloc (with `single`, a state) above the
+    run's hegemony_share.
 
     Reads the per-step `model` frame (record model = true; thinned frames see only their steps), so it
     is not among the summary-row OUTCOMES; `runs` gives each run's hegemony_share."""
     line = runs.set_index("run")["hegemony_share"]
-    highest = steps.groupby("run")["b_max"].max()
+    highest = steps.groupby("run")["s_max" if single else "b_max"].max()
     return (highest <= line.reindex(highest.index)).rename("stayed_out_of_hegemony")
 
 
