@@ -99,14 +99,19 @@ def trend_term(trend: np.ndarray | float, weight: float) -> Any:
 def hazard_shape(ratio: np.ndarray | float, trend: np.ndarray | float, shape: HazardShape) -> Any:
     """f(ρ, ρ̇) = G(ρ)^α · U(ρ)^β · T(ρ̇), in (0, 2]: expected gain (α), parity (β) and overtaking (γ) as
     weights of one function (docs/ODD.md §7.6); a weight of 0 removes its term."""
-    g = np.power(gain_term(ratio, shape.superiority, shape.gain_width), shape.gain)
-    u = np.power(parity_term(ratio), shape.parity)
-    return g * u * trend_term(trend, shape.trend)
+    f = np.ones(np.broadcast(np.asarray(ratio), np.asarray(trend)).shape)
+    if shape.gain:  # a weight of 0 is a term of 1: skip its work (N² powers a year)
+        f = f * np.power(gain_term(ratio, shape.superiority, shape.gain_width), shape.gain)
+    if shape.parity:
+        f = f * np.power(parity_term(ratio), shape.parity)
+    if shape.trend:
+        f = f * trend_term(trend, shape.trend)
+    return f if f.ndim else float(f)
 
 
 def attention(reach: np.ndarray, at_risk: np.ndarray) -> np.ndarray:
     """a_ij = reach_ij / max(1, Σ_k reach_ik) over i's dyads at risk (0 elsewhere): an isolated state has
-    fewer opportunities, one among many neighbours spreads its crises over them (Most & Starr 1980)."""
+    fewer opportunities, one among many neighbours spreads its crises over them (Most & Starr 1989)."""
     weighted = np.where(at_risk, reach, 0.0)
     return weighted / np.maximum(1.0, weighted.sum(axis=1, keepdims=True))
 

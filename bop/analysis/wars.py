@@ -6,7 +6,7 @@ beside it the mean hazard q the model gave those dyad-years (what the rate would
 opened). Wilson treats dyad-years as independent draws; dyads of one run share its history, so read the
 intervals as a lower bound of the uncertainty and compare settings paired by seed.
 
-    dyads = load_steps("runs/out/war", "dyads")      # or model.dyads_frame()
+    dyads = load_steps("runs/out/my-sweep", "dyads")  # a sweep recording logs = ["dyads"], or m.dyads_frame()
     rate_table(dyads, "ratio")                       # war rate per bin of the bloc power ratio
     rate_table(dyads, "trend", event="crisis")       # crisis rate per bin of its yearly trend
 """
