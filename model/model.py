@@ -15,7 +15,7 @@ from agents.situation import Situation, perceive
 from agents.state import State
 from agents.strategy import STAY, defender_names, tie_names
 from model import invariants, metrics, power
-from model.conflict import WAR_COLUMNS, Conflict, WarYear
+from model.conflict import DYAD_COLUMNS, WAR_COLUMNS, WAR_OUTCOMES, Conflict, WarYear
 from model.equilibrium import ConvergenceTracker
 from model.params import validate
 from model.scenarios import World, get_scenario
@@ -445,6 +445,37 @@ class BalanceOfPowerModel(mesa.Model):
         frame = self.datacollector.get_table_dataframe("wars").reindex(columns=list(WAR_COLUMNS))
         kinds = {"int": "int64", "float": "float64", "str": object, "list": object}
         return frame.astype({name: kinds[kind] for name, kind in WAR_COLUMNS.items()})
+
+    def dyads_frame(self) -> pd.DataFrame:
+        """The dyads log (record_dyads=true; docs/ODD.md §7.6): one row per ordered dyad at risk of a crisis
+        per year, with its ratio, trend, reach, hazard and what became of it (`DYAD_COLUMNS`); empty with
+        war off."""
+        if self.conflict is not None and not self.params["record_dyads"]:
+            raise ValueError("dyads were not recorded: run with record_dyads=true")
+        log = self.conflict.dyad_log if self.conflict is not None else []
+        if log:
+            parts = {key: np.concatenate([year[key] for year in log]) for key in log[0]}
+        else:
+            parts = {"step": np.zeros(0, np.int64), "i": np.zeros(0, np.int32), "j": np.zeros(0, np.int32)}
+            parts |= {key: np.zeros(0) for key in ("ratio", "trend", "reach", "hazard")}
+            parts["outcome"] = np.zeros(0, dtype=object)
+        names = np.array(self.names, dtype=object)
+        outcome = parts["outcome"]
+        return pd.DataFrame(
+            {
+                "step": parts["step"],
+                "initiator": names[parts["i"]],
+                "target": names[parts["j"]],
+                "ratio": parts["ratio"],
+                "trend": parts["trend"],
+                "reach": parts["reach"],
+                "hazard": parts["hazard"],
+                "crisis": outcome != "",
+                "war": np.isin(outcome, WAR_OUTCOMES),
+                "outcome": outcome,
+            },
+            columns=list(DYAD_COLUMNS),
+        )
 
     def ties_frame(self) -> pd.DataFrame:
         """Partnership ties each step (docs/ODD.md §7.4): step, state, partner, tie (> 0 only); empty

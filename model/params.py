@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from agents.rules import REGISTRY
+from model.war import CONCESSION_RULES, HAZARD_PRESETS
 
 
 class ParameterError(ValueError):
@@ -407,26 +408,74 @@ PARAMS: dict[str, Param] = {
             "war_hazard",
             str,
             "expected_gain",
-            "Who starts crises: expected_gain (revisionist, powerful states attack weaker blocs) or "
-            "power_transition (a dissatisfied challenger at parity with the leading state).",
-            choices=("expected_gain", "power_transition"),
+            "Preset of the crisis hazard's shape f(ρ, ρ̇): expected_gain (hazard_gain 1: the chance of a "
+            "worthwhile victory) or power_transition (hazard_parity 50, hazard_trend 25: parity, and a "
+            "challenger rising through it).",
+            choices=tuple(HAZARD_PRESETS),
         ),
         Param(
             "war_rate",
             float,
             0.05,
-            "Yearly probability that the strongest fully revisionist state opens a crisis "
-            "(q_i = war_rate · r_i · p_i / p_max).",
+            "Base b of the crisis hazard q_ij = b · r_i · f(ρ_ij, ρ̇_ij) · a_ij: the yearly probability that "
+            "a fully revisionist state opens a crisis where f = 1 towards all its opportunities.",
             0.0,
             1.0,
+        ),
+        Param(
+            "hazard_gain",
+            float,
+            None,
+            "Weight α of the gain term G(ρ)^α in the hazard (unset = the war_hazard preset's: 1 for "
+            "expected_gain, 0 for power_transition).",
+            0.0,
+            10.0,
+            optional=True,
         ),
         Param(
             "superiority",
             float,
             1.5,
-            "Perceived power ratio (own bloc / target's) an initiator needs to attack (expected_gain).",
+            "Bloc power ratio ρ (own / target's) at which the gain term G is 1/2: the superiority an "
+            "initiator wants, smooth, never a hard exclusion.",
             1.0,
             100.0,
+        ),
+        Param(
+            "hazard_gain_width",
+            float,
+            0.12,
+            "Width τ in ln ρ of the gain term G(ρ) = 1/(1 + (superiority/ρ)^(1/τ)).",
+            0.01,
+            10.0,
+        ),
+        Param(
+            "hazard_parity",
+            float,
+            None,
+            "Weight β of the parity term U(ρ)^β = (4ρ/(1+ρ)²)^β (unset = the preset's: 0 for expected_gain, "
+            "50 for power_transition).",
+            0.0,
+            1000.0,
+            optional=True,
+        ),
+        Param(
+            "hazard_trend",
+            float,
+            None,
+            "Slope γ of the trend term 2/(1 + exp(−γ ρ̇)): > 0 the rising side opens crises, < 0 the "
+            "declining side (unset = the preset's: 0 for expected_gain, 25 for power_transition).",
+            -1000.0,
+            1000.0,
+            optional=True,
+        ),
+        Param(
+            "hazard_trend_years",
+            int,
+            10,
+            "Years k over which the trend ρ̇ of the log power ratio is fitted (least squares).",
+            1,
+            200,
         ),
         Param(
             "war_noise",
@@ -461,6 +510,21 @@ PARAMS: dict[str, Param] = {
             0.9,
         ),
         Param(
+            "punitive_peace",
+            bool,
+            False,
+            "A punitive (Versailles) peace: each loser pays all it holds above the survival line instead of "
+            "reparations (at most 0.9 of its power; an essential loser under restraint down to the line).",
+        ),
+        Param(
+            "concession",
+            str,
+            "expected_loss",
+            "A target's concession rule: expected_loss (pays the tribute when it is cheaper than the war it "
+            "expects), never (always fights), always (pays whenever it would survive paying).",
+            choices=CONCESSION_RULES,
+        ),
+        Param(
             "tribute",
             float,
             0.3,
@@ -492,28 +556,21 @@ PARAMS: dict[str, Param] = {
             0.0,
             10.0,
         ),
-        Param(
-            "parity_low",
-            float,
-            0.8,
-            "Lower edge of the parity band of power ratios to the leader (power_transition).",
-            0.0,
-            1.0,
-        ),
-        Param(
-            "parity_high",
-            float,
-            1.2,
-            "Upper edge of the parity band of power ratios to the leader (power_transition).",
-            1.0,
-            100.0,
-        ),
         # measures
         Param(
             "essential_share",
             float,
             0.05,
             "Share of all power from which a state counts as an essential actor.",
+            0.0,
+            1.0,
+        ),
+        Param(
+            "essential_hysteresis",
+            float,
+            0.2,
+            "Restraint's essential status, fixed each year at its start, is kept until the share falls below "
+            "(1 − this) · essential_share.",
             0.0,
             1.0,
         ),
@@ -582,6 +639,21 @@ PARAMS: dict[str, Param] = {
             bool,
             True,
             "Record each state's power and bloc every step (needed for per-state plots).",
+        ),
+        Param(
+            "record_dyads",
+            bool,
+            False,
+            "Record every dyad at risk of a crisis every year, its ratio, trend, hazard and outcome "
+            "(dyads_frame; N² rows a year).",
+        ),
+        Param(
+            "dyads_min_reach",
+            float,
+            0.0,
+            "Record only the dyads with reach exp(−d/λ) at least this (0: every dyad at risk).",
+            0.0,
+            1.0,
         ),
     ]
 }

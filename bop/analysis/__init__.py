@@ -6,5 +6,6 @@ Modules, bottom-up:
 - `tables`: outcomes per group of runs with their intervals;
 - `figures`: the notebooks' figures of those tables;
 - `report`: `bop report`, outcomes per design point (CSV, Markdown, PNG);
-- `sensitivity`: `bop sensitivity`, Morris or Sobol indices of the outcomes (SALib).
+- `sensitivity`: `bop sensitivity`, Morris or Sobol indices of the outcomes (SALib);
+- `wars`: war and crisis rates per dyad-year at risk by power ratio or trend (the dyads log).
 """

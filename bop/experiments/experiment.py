@@ -259,9 +259,14 @@ def parse_experiment(
     for needs, key in (("states" in record.logs, "logs"), (record.focus is not None, "focus")):
         if needs and (fixed.get("record_states") is False or False in grid.get("record_states", [])):
             raise ExperimentError(f"record.{key}: needs record_states = true")
-    # Per-state history costs time and memory: keep it only when it is recorded or measured.
+    dyads_off = fixed.get("record_dyads") is False or False in grid.get("record_dyads", [])
+    if "dyads" in record.logs and dyads_off:
+        raise ExperimentError("record.logs: dyads needs record_dyads = true")
+    # Per-state history and the dyads log cost time and memory: keep them only when recorded or measured.
     if "record_states" not in grid:
         fixed.setdefault("record_states", "states" in record.logs or record.focus is not None)
+    if "record_dyads" not in grid:
+        fixed.setdefault("record_dyads", "dyads" in record.logs)
 
     sample_seq = np.random.SeedSequence(seed).spawn(1)[0]  # the first child; the second seeds the runs
     design = _design(grid, ranges, sample, sample_seq, specs)

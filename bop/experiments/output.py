@@ -16,8 +16,8 @@ WAR_SCHEMA = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in WAR_COLUMNS.
 
 
 def write_run(model: BalanceOfPowerModel, out: Path) -> list[Path]:
-    """Write model.parquet, events.parquet, wars.parquet, ties.parquet, states.parquet (if recorded),
-    summary.json."""
+    """Write model.parquet, events.parquet, wars.parquet, ties.parquet, states.parquet and dyads.parquet (if
+    recorded), summary.json."""
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "model.parquet", out / "events.parquet", out / "wars.parquet", out / "ties.parquet"]
     model.model_frame().to_parquet(written[0], index=False)
@@ -28,6 +28,9 @@ def write_run(model: BalanceOfPowerModel, out: Path) -> list[Path]:
     if model.params["record_states"]:
         written.append(out / "states.parquet")
         model.states_frame().to_parquet(written[-1], index=False)
+    if model.params["record_dyads"]:
+        written.append(out / "dyads.parquet")
+        model.dyads_frame().to_parquet(written[-1], index=False)
     summary = {"params": model.params, **model.summary()}
     written.append(out / "summary.json")
     written[-1].write_text(json.dumps(summary, indent=2) + "\n")

@@ -50,6 +50,7 @@ def experiment(tmp_path, text, name="exp"):
         ("[record]\nevery = 0", "record.every"),
         ("[record]\nmodle = true", "record.modle"),
         ("[params]\nrecord_states = false\n[record]\nlogs = ['states']", "record.logs"),
+        ("[params]\nrecord_dyads = false\n[record]\nlogs = ['dyads']", "record.logs: dyads"),
         ("[sample]\npoints = 4", "sample.ranges"),
         ("[sample]\npoints = 0\n[sample.ranges]\ndefection_rate = [0, 0.1]", "sample.points"),
         (

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from distributed import LocalCluster
 
+from bop.analysis.wars import rate_table
 from bop.cli import cli
 from bop.experiments.experiment import load_experiment
 from bop.experiments.results import load_manifest, load_steps, load_sweep
@@ -256,3 +257,19 @@ def test_a_recorded_log_with_no_rows_loads_as_empty(tmp_path):
     assert load_steps(out, "wars").empty
     with pytest.raises(FileNotFoundError, match="'events' data: was it recorded"):
         load_steps(out, "events")
+
+
+def test_the_dyads_log_is_recorded_on_request_and_gives_war_rates_per_ratio(tmp_path):
+    path = write(
+        tmp_path,
+        "steps = 40\nreplications = 2\n[params]\nwar = true\nwar_rate = 0.5\nn_states = 8\n"
+        "[record]\nlogs = ['dyads', 'wars']",
+    )
+    experiment = load_experiment(path)
+    assert all(point["record_dyads"] for point in experiment.points)  # switched on by the log
+    sweep(path, tmp_path / "out", workers=1)
+    dyads, wars = load_steps(tmp_path / "out", "dyads"), load_steps(tmp_path / "out", "wars")
+    fought = wars["outcome"].isin(WAR_OUTCOMES)
+    assert dyads["war"].sum() == fought.sum() > 0  # every ordinary war is one dyad-year of the log
+    table = rate_table(dyads, "ratio")
+    assert table["dyad_years"].sum() == len(dyads) and table["events"].sum() == fought.sum()

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from bop.cli import cli
-from model.conflict import WAR_COLUMNS
+from model.conflict import DYAD_COLUMNS, WAR_COLUMNS
 
 
 def test_run_json_reports_wars_and_eliminations():
@@ -43,3 +43,16 @@ def test_a_bad_war_setting_is_one_line_naming_it():
     result = CliRunner().invoke(cli, ["run", "--set", "war=true", "--set", "war_hazard=greed"])
     assert result.exit_code == 2
     assert result.output.strip().startswith("bop: error:") and "war_hazard" in result.output
+
+
+def test_out_writes_the_dyads_log_only_when_asked(tmp_path):
+    args = ["run", "--steps", "30", "--seed", "4", "--set", "war=true", "--set", "war_rate=0.5"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "plain")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "plain" / "dyads.parquet").exists()
+    result = CliRunner().invoke(cli, [*args, "--set", "record_dyads=true", "--out", str(tmp_path / "dyads")])
+    assert result.exit_code == 0, result.output
+    dyads = pq.read_table(tmp_path / "dyads" / "dyads.parquet")
+    assert dyads.column_names == list(DYAD_COLUMNS) and dyads.num_rows > 0
+    wars = pq.read_table(tmp_path / "dyads" / "wars.parquet").column("outcome").to_pylist()
+    assert sum(dyads.column("war").to_pylist()) == sum(o in ("initiator_won", "target_won") for o in wars)

@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from model import BalanceOfPowerModel
-from model.conflict import WAR_COLUMNS, WAR_OUTCOMES
+from model.conflict import DYAD_COLUMNS, WAR_COLUMNS, WAR_OUTCOMES
 from model.params import ParameterError
 from tests.worlds import model, world
 
@@ -19,24 +20,41 @@ NO_ALLIANCES = {"hedge_threshold": 10.0, "threat_entry": 10.0, "threat_exit": 5.
 SAME_FIGHT = {"war_cost": 0.0, "reparations": 0.0, "tribute": 0.9, "elimination_floor": 0.0}
 
 
+# A flat hazard shape: f = 1 for every ratio and trend (no gain, parity or trend term).
+FLAT = {"hazard_gain": 0.0, "hazard_parity": 0.0, "hazard_trend": 0.0}
+REACH = math.exp(-0.5)  # A and B half a distance scale apart
+
+
 def duel(**params):
+    # A's hazard against B: q = war_rate · r_A · f · a_AB = 1 · 1 · 1 · e^-0.5 = 0.606531 a year (A's only
+    # opportunity, reach below 1, so a = reach).
     w = world([2.0, 1.0], [(0, 0), (0.5, 0)], ["hedge", "hedge"], revisionism=[1.0, 0.0])
-    settings = {"war": True, "war_rate": 1.0, "superiority": 1.0, "war_noise": 0.0, **NO_ALLIANCES}
+    settings = {"war": True, "war_rate": 1.0, "war_noise": 0.0, **FLAT, **NO_ALLIANCES}
     return model(w, **{**settings, **params})
+
+
+def until_crisis(m, years=100):
+    """Step until the first crisis (powers do not change in a quiet year of a hand world)."""
+    for _ in range(years):
+        m.step()
+        if m.war_year.records:
+            return m.war_year.records[0]
+    raise AssertionError("no crisis")
 
 
 @pytest.mark.parametrize(("chance", "expected"), [(1.0, 2 / 3), (0.5, 0.8)])
 def test_win_frequency_matches_the_logistic_within_a_binomial_interval(chance, expected):
-    # A's hazard is 1 · 1 · 2/2 = 1: a war every year. π = 2/(2+1) at w = 1; 4/(4+1) at w = 0.5.
+    # A opens a crisis against B in 0.606531 of the years; π = 2/(2+1) at w = 1; 4/(4+1) at w = 0.5.
     m = duel(war_chance=chance, **SAME_FIGHT)
     years = 2000
     for _ in range(years):
         m.step()
     wars = m.wars_frame()
-    assert len(wars) == years and set(wars["initiator"]) == {"A"}
+    crises = 3.29 * math.sqrt(REACH * (1 - REACH) * years)  # 99.9% normal interval of the count
+    assert abs(len(wars) - REACH * years) < crises and set(wars["initiator"]) == {"A"}
     assert wars["p_initiator"].to_numpy() == pytest.approx(expected)
     won = (wars["outcome"] == "initiator_won").mean()
-    half_width = 3.29 * math.sqrt(expected * (1 - expected) / years)  # 99.9% normal interval
+    half_width = 3.29 * math.sqrt(expected * (1 - expected) / len(wars))
     assert abs(won - expected) < half_width
 
 
@@ -44,8 +62,7 @@ def test_a_war_settles_power_as_worked_out_by_hand():
     # 2 vs 1, war_cost 0.1, reparations 0.2: K = 0.1·2·2·1/3 = 0.1333; each side loses 0.1333.
     # A wins: B 0.8667 pays 0.1733 → A 2.04, B 0.6933. B wins: A 1.8667 pays 0.3733 → A 1.4933, B 1.24.
     m = duel(tribute=0.9, elimination_floor=0.0)
-    m.step()
-    war = m.wars_frame().iloc[0]
+    war = until_crisis(m)
     k = 0.1 * 2 * 2 * 1 / 3
     if war["outcome"] == "initiator_won":
         expected = [2 - k + 0.2 * (1 - k), 0.8 * (1 - k)]
@@ -59,8 +76,7 @@ def test_a_war_settles_power_as_worked_out_by_hand():
 def test_a_weak_target_concedes_a_tribute_instead_of_fighting():
     # A (2) vs B (1), ρ = 2, x = 2/3: fighting costs B 2·0.1·2/3 + 2/3·0.2 = 0.2667 > tribute 0.2.
     m = duel(tribute=0.2)
-    m.step()
-    crisis = m.wars_frame().iloc[0]
+    crisis = until_crisis(m)
     assert crisis["outcome"] == "conceded" and crisis["transfer"] == pytest.approx(0.2)
     assert m.power == pytest.approx([2.2, 0.8]) and m.metrics["wars"] == 0
 
@@ -70,15 +86,11 @@ def test_a_target_that_would_not_survive_paying_fights_instead():
     # so tribute is cheaper, but B would keep 0.7 < 0.1 · 20.3 · e^-0.5 = 1.23: it fights.
     def giant(**params):
         w = world([20.0, 1.0], [(0, 0), (0.5, 0)], ["hedge", "hedge"], revisionism=[1.0, 0.0])
-        return model(w, war=True, war_rate=1.0, war_noise=0.0, **NO_ALLIANCES, **params)
+        return model(w, war=True, war_rate=1.0, war_noise=0.0, **FLAT, **NO_ALLIANCES, **params)
 
-    m = giant()
-    m.step()
-    assert m.wars_frame()["outcome"].iloc[0] in WAR_OUTCOMES
+    assert until_crisis(giant())["outcome"] in WAR_OUTCOMES
     # B is essential when essential_share is 0.04 (1/21 = 0.048): restraint protects it, so it pays
-    kept = giant(essential_share=0.04)
-    kept.step()
-    assert kept.wars_frame()["outcome"].iloc[0] == "conceded"
+    assert until_crisis(giant(essential_share=0.04))["outcome"] == "conceded"
 
 
 def test_total_power_changes_only_by_war_costs():
@@ -245,21 +257,43 @@ def test_enemies_become_hostile_after_a_war():
     assert m.conflict.hostility[0, 1] == 1.0 and m.conflict.hostility[1, 0] == 1.0
 
 
-def test_power_transition_wars_start_at_parity_with_the_leader():
-    # A (10, status quo) leads; B (9, revisionist) is at parity (0.9); C (3, revisionist) is not (0.3).
+@pytest.mark.parametrize(
+    ("hazard", "expected"),
+    [
+        # q = war_rate · r · f · a with war_rate 1, r_B = 1. B's opportunities A (reach e^-0.5 = 0.606531) and
+        # C (e^-0.707107 = 0.493069), Σ 1.099600 > 1: a_BA = 0.551592, a_BC = 0.448408. A is status quo.
+        # power_transition: f(0.9) = (3.6/3.61)^50 = 0.870492, f(3) = 0.75^50 = 5.6632e-7:
+        #   q_BA = 0.480156, q_BC = 2.5394e-7.
+        # expected_gain: f(0.9) = 1/(1 + (1.5/0.9)^8.333) = 0.013969, f(3) = 0.996909:
+        #   q_BA = 0.0077051 (a war at parity is unlikely, not impossible), q_BC = 0.447022.
+        ("power_transition", {("B", "A"): 0.480156, ("B", "C"): 2.5394e-7}),
+        ("expected_gain", {("B", "A"): 0.0077051, ("B", "C"): 0.447022}),
+    ],
+)
+def test_each_dyads_hazard_is_the_formula_and_its_crises_come_at_that_rate(hazard, expected):
+    # A (10, status quo) leads; B (9, revisionist) is at parity with it (0.9); C (3, revisionist) is not.
     w = world([10.0, 9.0, 3.0], [(0, 0), (0.5, 0), (0, 0.5)], ["hedge"] * 3, revisionism=[0.0, 1.0, 1.0])
-    m = model(w, war=True, war_rate=1.0, war_hazard="power_transition", **NO_ALLIANCES, **SAME_FIGHT)
-    for _ in range(20):
+    m = model(w, war=True, war_rate=1.0, war_hazard=hazard, record_dyads=True, **NO_ALLIANCES, **SAME_FIGHT)
+    years = 500
+    for _ in range(years):
         m.step()
+    dyads = m.dyads_frame()
+    assert list(dyads.columns) == list(DYAD_COLUMNS)
+    # at risk each year: B→A, B→C, C→A, C→B (A, status quo, opens nothing), while B and C are free
+    assert set(zip(dyads["initiator"], dyads["target"], strict=True)) == {
+        ("B", "A"),
+        ("B", "C"),
+        ("C", "A"),
+        ("C", "B"),
+    }
+    for (i, j), q in expected.items():
+        rows = dyads[(dyads["initiator"] == i) & (dyads["target"] == j)]
+        assert rows["hazard"].to_numpy() == pytest.approx(q, rel=1e-4)  # powers never change (SAME_FIGHT)
+        low, high = stats.binom.interval(0.999, len(rows), q)  # B is free every year but the few C attacks it
+        assert low <= rows["crisis"].sum() <= high, (i, j)
     wars = m.wars_frame()
-    assert len(wars) == 20 and set(zip(wars["initiator"], wars["target"], strict=True)) == {("B", "A")}
-    # Under expected_gain the same world has B attack C instead (9/3 = 3 ≥ superiority 1.5; A is
-    # too strong for it, 0.9), and A, a status-quo state, never starts anything.
-    gain = model(w, war=True, war_rate=1.0, **NO_ALLIANCES, **SAME_FIGHT)
-    for _ in range(5):
-        gain.step()
-    pairs = set(zip(gain.wars_frame()["initiator"], gain.wars_frame()["target"], strict=True))
-    assert pairs == {("B", "C")}
+    assert rows["crisis"].sum() == ((wars["initiator"] == i) & (wars["target"] == j)).sum()
+    assert (dyads["war"] == dyads["outcome"].isin(WAR_OUTCOMES)).all()
 
 
 def test_war_off_draws_nothing_and_ignores_war_parameters():
@@ -302,7 +336,9 @@ def test_war_on_changes_the_run():
         ({"war_cost": 0.6}, "war_cost", "0.0 to 0.5"),
         ({"superiority": 0.5}, "superiority", "1.0 to 100.0"),
         ({"war_chance": 0}, "war_chance", "0.01 to 100.0"),
-        ({"parity_low": 1.5}, "parity_low", "0.0 to 1.0"),
+        ({"hazard_parity": -1}, "hazard_parity", "0.0 to 1000.0 (or unset)"),
+        ({"concession": "sometimes"}, "concession", "expected_loss, never, always"),
+        ({"essential_hysteresis": 2}, "essential_hysteresis", "0.0 to 1.0"),
     ],
 )
 def test_bad_war_parameters_are_named(params, named, allowed):
