@@ -158,6 +158,17 @@ def test_figures_show_the_tables_values():
     assert sum(heights) == pytest.approx(2.0)  # two stacked bars, each summing to one
 
 
+def test_a_level_keeps_its_colour_and_panels_come_in_rows():
+    runs = outcomes(hand_runs())
+    table = mean_table(runs, ["n_states", "balancer_share"], "wars")
+    fig = interval_plot(
+        table, "n_states", value="mean", hue="balancer_share", colors={0.25: "red", 1.0: "blue"}
+    )
+    assert [bars.lines[0].get_color() for bars in fig.axes[0].containers] == ["red", "blue"]  # 0.25, 1.0
+    fig, axes = panels(3, rows=2)
+    assert len(axes) == 6 and len(fig.axes) == 6
+
+
 def test_ensure_sweep_runs_once_then_reuses_the_folder(tmp_path):
     path = tmp_path / "tiny.toml"
     path.write_text("steps = 5\nreplications = 2\n[grid]\nn_states = [3, 4]\n")
