@@ -378,14 +378,22 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @click.option(
     "--reference", metavar="LEVEL", help="The level --compare measures against (default: the first)."
 )
-def report(directory: Path, out: Path | None, compare: str | None, reference: str | None) -> None:
+@click.option(
+    "--focus",
+    metavar="STATE",
+    help="Also report this state's fortunes (survival, security, autonomy, wars, share) per grid point: "
+    "from the sweep's [record] focus, or from its per-state logs (docs/experiments.md).",
+)
+def report(
+    directory: Path, out: Path | None, compare: str | None, reference: str | None, focus: str | None
+) -> None:
     """Summarise the sweep in DIRECTORY: outcomes per grid point (CSV, Markdown) and a PNG figure."""
     from bop.analysis.report import write_report
 
     if reference is not None and compare is None:
         raise click.UsageError("--reference needs --compare FACTOR")
     try:
-        text, written = write_report(directory, out, compare, reference)
+        text, written = write_report(directory, out, compare, reference, focus)
     except OutError as err:
         raise click.UsageError(str(err)) from None
     except (FileNotFoundError, ValueError, FolderError) as err:

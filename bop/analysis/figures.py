@@ -24,8 +24,10 @@ def interval_plot(
     ax: Axes | None = None,
     ylabel: str | None = None,
     title: str | None = None,
+    colors: dict[Any, str] | None = None,
 ) -> Figure:
-    """`value` against `x` with its 95% interval (columns lo, hi), one line per `hue` level."""
+    """`value` against `x` with its 95% interval (columns lo, hi), one line per `hue` level (in
+    `colors[level]` when given, so a level keeps its colour across figures that lack some levels)."""
     fig, ax = _axes(ax)
     groups: list[tuple[Any, pd.DataFrame]] = list(table.groupby(hue, sort=True)) if hue else [(None, table)]
     categorical = not pd.api.types.is_numeric_dtype(table[x]) or pd.api.types.is_bool_dtype(table[x])
@@ -50,6 +52,7 @@ def interval_plot(
             fmt="o-" if not categorical else "o",
             capsize=3,
             label=f"{hue} = {_label(level)}" if hue else None,
+            color=colors.get(level) if colors else None,
         )
     if categorical:
         ax.set_xticks(range(len(levels)), [_label(v) for v in levels])
@@ -142,11 +145,12 @@ def curve_plot(curves: pd.DataFrame, hue: str, ax: Axes | None = None, title: st
     return fig
 
 
-def panels(count: int, width: float = 5.0, height: float = 4.0) -> tuple[Figure, list[Axes]]:
-    """A figure with `count` side-by-side panels, for several plots sharing a caption."""
-    fig = Figure(figsize=(width * count, height), layout="constrained")
-    axes = fig.subplots(1, count, squeeze=False)[0]
-    return fig, list(axes)
+def panels(count: int, width: float = 5.0, height: float = 4.0, rows: int = 1) -> tuple[Figure, list[Axes]]:
+    """A figure with `count` side-by-side panels (in each of `rows` rows; the axes row by row), for
+    several plots sharing a caption."""
+    fig = Figure(figsize=(width * count, height * rows), layout="constrained")
+    axes = fig.subplots(rows, count, squeeze=False)
+    return fig, list(axes.ravel())
 
 
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:

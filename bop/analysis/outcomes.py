@@ -6,8 +6,9 @@ Student t interval) or a *duration* (a time that unfinished runs only bound from
 time if the event happened, else the time at which the run is censored, with `observed` saying which;
 summarised by a Kaplan-Meier median and survival curve, `bop.analysis.durations`, never by a mean over
 finished runs).
-The focus measures (one state's fortunes, the Kazakhstan question for any state) need the model itself
-and are computed in the run (`focus_measures`); they arrive as `focus_*` columns.
+The focus measures (one state's fortunes, the Kazakhstan question for any state) need a run's
+per-state logs: the run computes them (`focus_measures`, `focus_*` columns with `[record] focus`), and
+`bop report --focus` computes them afterwards from the logs a sweep recorded (`focus_table`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from agents.alliances import UNALIGNED
+from model.conflict import WAR_OUTCOMES
 from model.equilibrium import TYPES
 from model.params import parse_mix
 
@@ -39,6 +41,11 @@ class Outcome:
     label: str
     compute: Column
     observed: Column | None = None
+
+
+def _column(name: str) -> Column:
+    """A column the runs carry as it is (the focus_* columns)."""
+    return lambda runs: runs[name]
 
 
 def _is(label: str) -> Column:
@@ -121,7 +128,7 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("wars", "mean", "wars per run", lambda r: r["wars"].astype(float)),
     ]
 }
-STRUCTURES = ("multipolar", "bipolar", "unipolar", "hegemonic")
+END_STRUCTURES = ("multipolar", "bipolar", "unipolar", "hegemonic")  # of `end_structure`
 
 
 def values(runs: pd.DataFrame, name: str) -> pd.Series:
@@ -150,9 +157,10 @@ def stayed_out_of_hegemony(steps: pd.DataFrame, runs: pd.DataFrame, single: bool
     return (highest <= line.reindex(highest.index)).rename("stayed_out_of_hegemony")
 
 
-def structure(b_max: float, polarity: int, hegemony_share: float = 0.5) -> str:
+def end_structure(b_max: float, polarity: int, hegemony_share: float = 0.5) -> str:
     """The world's structure at the end of a run: hegemonic (a bloc above the hegemony line), else by the
-    number of poles (blocs holding at least polarity_threshold of all power)."""
+    number of poles (blocs holding at least polarity_threshold of all power). An outcome, not the
+    scenario parameter `structure` a world starts from (docs/scenarios.md)."""
     if b_max > hegemony_share:
         return "hegemonic"
     return {0: "unipolar", 1: "unipolar", 2: "bipolar"}.get(int(polarity), "multipolar")
@@ -165,7 +173,7 @@ def balancer_share(mix: str) -> float:
 
 def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     """The successful runs with every outcome in `OUTCOMES` as a column (a duration also gets
-    `<name>_observed`), the end `structure`, and `balancer_share` when the runs have a strategy mix."""
+    `<name>_observed`), the `end_structure`, and `balancer_share` when the runs have a strategy mix."""
     ok = runs[runs["status"] == "ok"].reset_index(drop=True)
     derived = {}
     for name, outcome in OUTCOMES.items():
@@ -173,8 +181,8 @@ def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
         if outcome.observed is not None:
             derived[f"{name}_observed"] = outcome.observed(ok)
     frame = pd.concat([ok.drop(columns=[c for c in derived if c in ok]), pd.DataFrame(derived)], axis=1)
-    frame["structure"] = [
-        structure(b, p, h)
+    frame["end_structure"] = [
+        end_structure(b, p, h)
         for b, p, h in zip(frame["b_max"], frame["polarity"], frame["hegemony_share"], strict=True)
     ]
     if "strategy_mix" in frame:
@@ -185,53 +193,135 @@ def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# --- the focus state's fortunes (computed in the run, from the model) -----------------------------
-# - survived: alive at the end of the run;
-# - autonomy: share of the run's steps (1..T) in which the state was alive and either unaligned, the
-#   strongest member of its bloc, or in a bloc whose strongest member holds under half the bloc's power;
-# - wars: wars the state fought in, from the model's war log (rows whose attackers or defenders include
-#   it, outcomes other than a concession or a backing down); 0 when the model has no war log.
+# --- the focus state's fortunes (the Kazakhstan question, for any state) -------------------------
+# One definition, on the per-state logs of any number of runs (column `run`): the states log
+# (`states_frame()`), the ties log (`ties_frame()`) and the war log (`wars_frame()`). The run computes
+# them on its own logs (`focus_measures`, the focus_* columns of `[record] focus`); `bop report
+# --focus` on the logs a sweep recorded (docs/experiments.md). Over the run's years 1..T (step 0 is the
+# world as built; a run of 0 steps reads step 0), for the state called `name`:
+# - survived: alive at the last step;
+# - security: the mean of its greatest felt threat τ (docs/ODD.md §7.2, §7.7) over the years it was
+#   alive; higher means less secure;
+# - outside_blocs: the share of the years it was alive in which it belonged to no alliance;
+# - tie_spread: the mean over the years it was alive of 1 − Σ_k (w_k / Σ_j w_j)², the Herfindahl
+#   complement of its partnership ties w_k (docs/ODD.md §7.4) to that year's poles, the other living
+#   states holding at least essential_share of all power (Kaplan's essential actors): 0 in a year it
+#   holds no tie to a pole (in a bloc, or a strategy without ties), 1 − 1/n for equal ties to n poles;
+# - wars: the crises it fought in as attacker or defender that became wars (model.conflict.WAR_OUTCOMES);
+# - share: its share of all power at the last step (0 if dead).
 
-NOT_FOUGHT = ("conceded", "backed_down")  # crisis outcomes of the war log that are not wars
+FOCUS_LOGS = ("states", "ties", "wars")  # the per-state logs from which any state's fortunes follow
+FOCUS_OUTCOMES: dict[str, Outcome] = {
+    o.name: o
+    for o in [
+        Outcome("focus_survived", "share", "the focus state is alive at the end", _column("focus_survived")),
+        Outcome(
+            "focus_security",
+            "mean",
+            "its greatest felt threat, mean over its years (higher: less secure)",
+            _column("focus_security"),
+        ),
+        Outcome(
+            "focus_outside_blocs",
+            "mean",
+            "share of its years outside alliances",
+            _column("focus_outside_blocs"),
+        ),
+        Outcome(
+            "focus_tie_spread",
+            "mean",
+            "spread of its ties over the poles (1 − HHI), mean over its years",
+            _column("focus_tie_spread"),
+        ),
+        Outcome("focus_wars", "mean", "wars it fought in", _column("focus_wars")),
+        Outcome("focus_share", "mean", "its share of all power at the end", _column("focus_share")),
+    ]
+}
 
 
-def autonomous(power: np.ndarray, membership: np.ndarray, alive: np.ndarray, i: int) -> bool:
-    """Whether state i is autonomous in one recorded step (see the list above)."""
-    if not alive[i]:
-        return False
-    if membership[i] == UNALIGNED:
-        return True
-    bloc = np.flatnonzero((membership == membership[i]) & alive)
-    leader_power = power[bloc].max()
-    return bool(power[i] >= leader_power or leader_power < 0.5 * power[bloc].sum())
+def focus_table(
+    states: pd.DataFrame,
+    ties: pd.DataFrame,
+    wars: pd.DataFrame,
+    name: str,
+    essential_share: float | pd.Series,
+) -> pd.DataFrame:
+    """The focus measures of state `name`, one row per run (indexed by `run`, columns `FOCUS_OUTCOMES`
+    without the `focus_` prefix), from the runs' states, ties and war logs. `essential_share` is the
+    runs' pole line: one number, or a Series by run."""
+    if not (states["state"] == name).any():
+        raise ValueError(f"no state called {name!r}; states: {', '.join(pd.unique(states['state']))}")
+    last = states.groupby("run")["step"].max()
+    first = (last > 0).astype(int)  # the run's years 1..T; step 0 alone for a run of 0 steps
+    states = states[states["step"] >= states["run"].map(first)]
+    own = states[states["state"] == name].set_index(["run", "step"]).sort_index()
+    alive = own["alive"].astype(bool)
+    years = alive.groupby(level="run").sum().astype(float)
+    end = own.groupby(level="run").tail(1).reset_index(level="step", drop=True)
+    lived = own[alive]
+    line = essential_share if np.isscalar(essential_share) else states["run"].map(essential_share)
+    poles = states[(states["state"] != name) & states["alive"].astype(bool) & (states["share"] >= line)]
+    held = ties[ties["state"] == name].merge(
+        poles[["run", "step", "state"]].rename(columns={"state": "partner"}), on=["run", "step", "partner"]
+    )
+    spread = pd.Series(0.0, index=last.index)
+    if len(held):
+        total = held.groupby(["run", "step"])["tie"].transform("sum")
+        hhi = ((held["tie"] / total) ** 2).groupby([held["run"], held["step"]]).sum()
+        spread = (1.0 - hhi).groupby(level="run").sum().reindex(last.index, fill_value=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame = pd.DataFrame(
+            {
+                "survived": end["alive"].astype(bool),
+                "security": lived["felt_threat"].groupby(level="run").mean().reindex(last.index),
+                "outside_blocs": (lived["alliance"] == UNALIGNED).groupby(level="run").sum() / years,
+                "tie_spread": spread / years,
+                "wars": wars_by_run(wars, name).reindex(last.index, fill_value=0),
+                "share": end["share"].astype(float),
+            }
+        )
+    return frame.rename_axis("run")
 
 
-def wars_fought(model: Any, name: str) -> int:
-    """Wars `name` fought in according to the model's war log; 0 if the model keeps none."""
-    if not hasattr(model, "wars_frame"):
-        return 0
-    wars = model.wars_frame()
+def wars_by_run(wars: pd.DataFrame, name: str) -> pd.Series:
+    """Per run, the wars `name` fought in: war-log rows that became wars (WAR_OUTCOMES) with it among
+    the attackers or defenders."""
     if wars.empty:
-        return 0
-    sides = wars["attackers"].map(list) + wars["defenders"].map(list)
-    fought = sides.map(lambda names: name in names)
-    if "outcome" in wars:
-        fought &= ~wars["outcome"].isin(NOT_FOUGHT)
-    return int(fought.sum())
+        return pd.Series(dtype="int64")
+    party = np.array(
+        [
+            name in list(a) or name in list(d)
+            for a, d in zip(wars["attackers"], wars["defenders"], strict=True)
+        ]
+    )
+    fought = wars["outcome"].isin(WAR_OUTCOMES) & party
+    return fought.groupby(wars["run"]).sum().astype("int64")
+
+
+def model_logs(model: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A model's states, ties and war logs as one run (run 0) of `focus_table`."""
+    if not model.state_history:
+        raise ValueError("states were not recorded: run with record_states=true")
+    states, ties, wars = model.states_frame(), model.ties_frame(), model.wars_frame()
+    return states.assign(run=0), ties.assign(run=0), wars.assign(run=0)
 
 
 def focus_measures(model: Any, name: str = "Kazakhstan") -> dict[str, Any]:
-    """Survival, autonomy and wars of the state called `name` over the run so far."""
+    """The focus measures of the state called `name` over the run so far (see above)."""
     if name not in model.names:
         raise ValueError(f"no state called {name!r}; states: {', '.join(model.names)}")
-    if not model.state_history:
-        raise ValueError("states were not recorded: run with record_states=true")
-    i = model.names.index(name)
-    history = model.state_history[1:] or model.state_history  # the run's steps, or the start if none
-    autonomy = np.mean([autonomous(p, m, a, i) for p, m, a in history])
+    row = focus_table(*model_logs(model), name, model.params["essential_share"]).iloc[0]
     return {
         "state": name,
-        "survived": bool(model.alive[i]),
-        "autonomy": float(autonomy),
-        "wars": wars_fought(model, name),
+        "survived": bool(row["survived"]),
+        "security": float(row["security"]),
+        "outside_blocs": float(row["outside_blocs"]),
+        "tie_spread": float(row["tie_spread"]),
+        "wars": int(row["wars"]),
+        "share": float(row["share"]),
     }
+
+
+def wars_fought(model: Any, name: str) -> int:
+    """Wars `name` fought in according to the model's war log (0 with war off: the log is empty)."""
+    return int(wars_by_run(model.wars_frame().assign(run=0), name).sum())

@@ -20,9 +20,9 @@ from matplotlib.figure import Figure
 
 from bop.analysis.durations import duration_columns, kaplan_meier_median
 from bop.analysis.intervals import mean_interval, wilson
-from bop.analysis.outcomes import OUTCOMES, outcomes
+from bop.analysis.outcomes import FOCUS_LOGS, FOCUS_OUTCOMES, OUTCOMES, focus_table, outcomes
 from bop.analysis.tables import paired_table
-from bop.experiments.results import load_manifest, load_sweep
+from bop.experiments.results import load_manifest, load_steps, load_sweep
 from bop.experiments.store import check_writable
 from model.equilibrium import TYPES
 from model.params import parse_mix
@@ -40,9 +40,12 @@ REPORTED = (
 )
 
 
+ALL_OUTCOMES = {**OUTCOMES, **FOCUS_OUTCOMES}
+
+
 def summarise(values: pd.DataFrame, name: str) -> tuple[float, float, float]:
     """One outcome over a group of successful runs: (estimate, lo, hi) by the outcome's kind."""
-    outcome = OUTCOMES[name]
+    outcome = ALL_OUTCOMES[name]
     if outcome.kind == "duration":
         durations, observed = duration_columns(values, name)
         return kaplan_meier_median(durations, observed)
@@ -53,20 +56,28 @@ def summarise(values: pd.DataFrame, name: str) -> tuple[float, float, float]:
     return mean_interval(column.dropna().to_numpy(float))
 
 
-def outcome_table(runs: pd.DataFrame, varied: list[str]) -> pd.DataFrame:
+def outcome_table(
+    runs: pd.DataFrame, varied: list[str], reported: tuple[str, ...] = REPORTED
+) -> pd.DataFrame:
     """One row per design point: its varied parameters, run counts, and each outcome with lo/hi."""
     rows = []
     for point, group in runs.groupby("point", sort=True):
         row: dict[str, Any] = {"point": point, **{k: group[k].iloc[0] for k in varied}}
         ok = group[group["status"] == "ok"]
         row["runs"], row["failed"] = len(group), len(group) - len(ok)
-        for name in REPORTED:
+        for name in reported:
             row[name], row[f"{name}_lo"], row[f"{name}_hi"] = summarise(ok, name)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def compare_table(runs: pd.DataFrame, varied: list[str], factor: str, reference: Any = None) -> pd.DataFrame:
+def compare_table(
+    runs: pd.DataFrame,
+    varied: list[str],
+    factor: str,
+    reference: Any = None,
+    reported: tuple[str, ...] = REPORTED,
+) -> pd.DataFrame:
     """Paired differences of every reported outcome between each level of `factor` and `reference`,
     within each combination of the other varied parameters (time to equilibrium: the difference of
     the censored values, i.e. of restricted mean times)."""
@@ -77,7 +88,7 @@ def compare_table(runs: pd.DataFrame, varied: list[str], factor: str, reference:
     if reference is not None:
         reference = _level(ok[factor], reference)
     parts = []
-    for name in REPORTED:
+    for name in reported:
         table = paired_table(ok, factor, name, by=others, reference=reference)
         table.insert(len(others) + 2, "outcome", name)
         parts.append(table)
@@ -110,14 +121,14 @@ def warnings(manifest: dict[str, Any], runs: pd.DataFrame) -> list[str]:
     return found
 
 
-def markdown(table: pd.DataFrame, varied: list[str]) -> str:
+def markdown(table: pd.DataFrame, varied: list[str], reported: tuple[str, ...] = REPORTED) -> str:
     """The table as Markdown, each outcome as `estimate [lo, hi]`."""
-    header = ["point", *varied, "runs", "failed", *REPORTED]
+    header = ["point", *varied, "runs", "failed", *reported]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in table.to_dict("records"):  # keeps each column's type (iterrows upcasts ints to float)
         cells = [str(row["point"]), *(str(row[k]) for k in varied), str(row["runs"]), str(row["failed"])]
-        for name in REPORTED:
-            digits = 2 if OUTCOMES[name].kind == "share" else 1
+        for name in reported:
+            digits = _digits(name)
             cells.append(_interval(row[name], row[f"{name}_lo"], row[f"{name}_hi"], digits))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -128,7 +139,7 @@ def compare_markdown(table: pd.DataFrame, factor: str) -> str:
     keys = [c for c in table.columns if c not in ("n", "diff", "lo", "hi")]
     lines = ["| " + " | ".join([*keys, "pairs", "difference [95%]"]) + " |", "|" + "---|" * (len(keys) + 2)]
     for row in table.to_dict("records"):
-        digits = 2 if OUTCOMES[row["outcome"]].kind == "share" else 1
+        digits = _digits(row["outcome"])
         cells = [str(row[k]) for k in keys] + [
             str(row["n"]),
             _interval(row["diff"], row["lo"], row["hi"], digits),
@@ -139,6 +150,14 @@ def compare_markdown(table: pd.DataFrame, factor: str) -> str:
         "Shares as 0/1 per run; time to equilibrium as its value censored at the horizon.\n"
     )
     return "\n".join(lines) + "\n" + note
+
+
+def _digits(name: str) -> int:
+    """Decimals shown: 2 for shares, 1 for counts and times, 3 for the focus state's means (threats,
+    shares of years, of ties and of power are all fractions)."""
+    if ALL_OUTCOMES[name].kind == "share":
+        return 2
+    return 3 if name in FOCUS_OUTCOMES else 1
 
 
 def _interval(mean: float, lo: float, hi: float, digits: int) -> str:
@@ -199,12 +218,51 @@ def _short(name: str, value: object) -> str:
     return "\n".join(f"{rule[:3]} {w:.2g}".replace(" 0.", " .") for rule, w in parse_mix(str(value)).items())
 
 
+def focus_runs(path: str | Path, runs: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The runs with the focus_* columns of state `name`: the sweep's own when it recorded that focus
+    (`[record] focus`), else computed from the per-state logs it recorded (states, ties and, if any run
+    had war on, wars; unthinned). Otherwise a ValueError in one line saying what to record."""
+    record = load_manifest(path)["experiment"]["record"]
+    if record.get("focus") == name:
+        return runs
+    war = "war" in runs and bool(runs["war"].fillna(False).astype(bool).any())
+    needed = [log for log in FOCUS_LOGS if log != "wars" or war]
+    missing = [log for log in needed if log not in record["logs"]]
+    if missing or record["every"] > 1:
+        have = f"the focus {record['focus']!r}" if record.get("focus") else "no focus state"
+        raise ValueError(
+            f"--focus {name}: this sweep recorded {have} and not the whole per-state logs any state's "
+            f"fortunes follow from; record them with [record] logs = {list(FOCUS_LOGS)} (every = 1)"
+        )
+    ok = runs[runs["status"] == "ok"]
+    # only the rows the measures read: the focus state's, and those of states above the pole line
+    line = float(ok["essential_share"].min()) if len(ok) else 0.0
+    states = load_steps(
+        path,
+        "states",
+        columns=["run", "step", "state", "share", "alliance", "alive", "felt_threat"],
+        filters=[[("state", "=", name)], [("share", ">=", line)]],
+    )
+    ties = load_steps(path, "ties", filters=[[("state", "=", name)]])
+    wars = load_steps(path, "wars") if war else pd.DataFrame()
+    states = states[states["run"].isin(ok["run"])]
+    measures = focus_table(states, ties, wars, name, ok.set_index("run")["essential_share"])
+    columns = {c: f"focus_{c}" for c in measures.columns}
+    runs = runs.drop(columns=[c for c in columns.values() if c in runs])
+    return runs.merge(measures.rename(columns=columns), left_on="run", right_index=True, how="left")
+
+
 def write_report(
-    path: str | Path, out: str | Path | None = None, compare: str | None = None, reference: Any = None
+    path: str | Path,
+    out: str | Path | None = None,
+    compare: str | None = None,
+    reference: Any = None,
+    focus: str | None = None,
 ) -> tuple[str, list[Path]]:
     """Build the report of the sweep in `path`; write report.csv, report.md, report.png (and, with
     `compare`, compare.csv and compare.md) to `out`, which is checked (made, writable) before the
-    report is computed. Returns the text to print and the files."""
+    report is computed; with `focus` also focus.csv and focus.md (that state's fortunes per design
+    point, and with `compare` their paired differences). Returns the text to print and the files."""
     manifest = load_manifest(path)
     folder = Path(out) if out is not None else Path(path)
     check_writable(folder)
@@ -212,6 +270,7 @@ def write_report(
     if runs.empty:
         raise ValueError(f"{path} has no finished runs yet")
     varied = manifest["experiment"]["varied"]
+    focused = focus_runs(path, runs, focus) if focus is not None else None
     table = outcome_table(runs, varied)
     paired = compare_table(runs, varied, compare, reference) if compare else None
     notes = warnings(manifest, runs)
@@ -229,4 +288,32 @@ def write_report(
         written += [folder / "compare.csv", folder / "compare.md"]
         paired.to_csv(written[3], index=False)
         written[4].write_text(f"# {name}: paired by {compare}\n\n" + head + compare_markdown(paired, compare))
+    if focused is not None and focus is not None:
+        text += "\n" + focus_section(focused, varied, focus, compare, reference, written, folder, head)
     return text, written
+
+
+def focus_section(
+    runs: pd.DataFrame,
+    varied: list[str],
+    focus: str,
+    compare: str | None,
+    reference: Any,
+    written: list[Path],
+    folder: Path,
+    head: str,
+) -> str:
+    """The focus state's fortunes per design point (and, with `compare`, paired), written to focus.csv
+    and focus.md; returns the Markdown."""
+    reported = tuple(FOCUS_OUTCOMES)
+    table = outcome_table(runs, varied, reported)
+    text = f"## {focus}\n\n" + markdown(table, varied, reported)
+    table.to_csv(folder / "focus.csv", index=False)
+    written += [folder / "focus.csv", folder / "focus.md"]
+    if compare is not None:
+        paired = compare_table(runs, varied, compare, reference, reported)
+        text += "\n" + compare_markdown(paired, compare)
+        paired.to_csv(folder / "focus_compare.csv", index=False)
+        written.append(folder / "focus_compare.csv")
+    (folder / "focus.md").write_text(head + text)
+    return text

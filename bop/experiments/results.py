@@ -23,10 +23,17 @@ def load_sweep(path: str | Path) -> pd.DataFrame:
     return _read_parts(list(part_runs(root, RESULTS).items()))
 
 
-def load_steps(path: str | Path, dataset: str = "model") -> pd.DataFrame:
+def load_steps(
+    path: str | Path,
+    dataset: str = "model",
+    columns: list[str] | None = None,
+    filters: list[list[tuple[str, str, Any]]] | None = None,
+) -> pd.DataFrame:
     """A per-step dataset or log (`model`, `events`, `states`, ...) of the finished runs, by run id.
 
-    Parts of runs that have no results row yet (a run cut short by a kill) are left out.
+    Parts of runs that have no results row yet (a run cut short by a kill) are left out. `columns` and
+    `filters` (pyarrow's: a list of alternatives, each a list of (column, op, value) conditions) read
+    only what is asked for, so a large log need not fit in memory whole.
     """
     root = _sweep_root(path)
     finished = part_runs(root, RESULTS)
@@ -38,7 +45,7 @@ def load_steps(path: str | Path, dataset: str = "model") -> pd.DataFrame:
         raise FileNotFoundError(
             f"{root} has no '{dataset}' data: was it recorded ([record] in the experiment)?"
         )
-    return _read_parts(parts)
+    return _read_parts(parts, columns, filters)
 
 
 def load_manifest(path: str | Path) -> dict[str, Any]:
@@ -55,21 +62,27 @@ def _sweep_root(path: str | Path) -> Path:
     return root
 
 
-def _read_part(path: str) -> pa.Table:
+def _read_part(
+    path: str, columns: list[str] | None = None, filters: list[list[tuple[str, str, Any]]] | None = None
+) -> pa.Table:
     try:
-        return pq.read_table(path)
+        return pq.read_table(path, columns=columns, filters=filters)
     except (OSError, ValueError, pa.ArrowException) as err:
         raise FolderError(
             f"{path} is unreadable ({str(err)[:80]}): bop sweep FILE --resume moves it aside and reruns it"
         ) from None
 
 
-def _read_parts(parts: list[tuple[int, str]]) -> pd.DataFrame:
+def _read_parts(
+    parts: list[tuple[int, str]],
+    columns: list[str] | None = None,
+    filters: list[list[tuple[str, str, Any]]] | None = None,
+) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     # Parts are written run by run, so a column that is empty in one run (None) and set in
     # another gets its type from the runs that set it.
-    tables = [_read_part(path) for _, path in sorted(parts)]
+    tables = [_read_part(path, columns, filters) for _, path in sorted(parts)]
     table = pa.concat_tables(tables, promote_options="permissive")
     frame = table.to_pandas()
     for field in table.schema:  # lists (a war's attackers) as Python lists, as the model's own frames have

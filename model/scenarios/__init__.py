@@ -1,7 +1,8 @@
 """Scenarios: named ways to build the world a run starts from.
 
 Built-ins are `random`, `nmc` (any year of the COW data) and the TOML files shipped in
-`model/scenarios/builtin/`, loaded through the same validated loader as a user's own file.
+`model/scenarios/builtin/`, loaded through the same validated loader as a user's own file; a file
+may declare counterfactual world structures (`structure`: great powers' capability among poles).
 """
 
 from __future__ import annotations

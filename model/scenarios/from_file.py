@@ -16,7 +16,16 @@ from model.params import ParameterError
 from model.scenarios import geo, nmc
 from model.scenarios.nmc_world import FITTED, growth_from_data
 from model.scenarios.scenario import Scenario
-from model.scenarios.spec import RANDOM_ONLY, ScenarioSpec, StateSpec, fail, load, scenario_params
+from model.scenarios.spec import (
+    RANDOM_ONLY,
+    STRUCTURE,
+    ScenarioSpec,
+    StateSpec,
+    fail,
+    load,
+    scenario_params,
+)
+from model.scenarios.structure import DATA, restructure
 from model.scenarios.world import World
 
 
@@ -53,6 +62,11 @@ def build_world(spec: ScenarioSpec, params: dict[str, Any]) -> World:
                     f"{params['power_index']} in the NMC data for {spec.year}",
                 )
             power[k] = value
+    if params.get(STRUCTURE, DATA) != DATA:  # a counterfactual structure (docs/scenarios.md)
+        chosen = spec.structures[params[STRUCTURE]]
+        where = {s.name: k for k, s in enumerate(states)}
+        great = [where[name] for name in spec.great_powers]
+        power = restructure(power, great, [where[name] for name in chosen.poles], chosen.share)
     growth = np.array([0.0 if s.growth is None else s.growth for s in states])
     trend = [k for k, s in enumerate(states) if s.growth is None]
     process: dict[str, Any] = {} if params["growth_process"] == "fixed" else {"anchored": True}

@@ -6,6 +6,7 @@ The format is documented in docs/scenarios.md.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import stat
@@ -17,10 +18,12 @@ from typing import Any
 
 from model.params import PARAMS, STRATEGIES, Param, ParameterError, shown
 from model.scenarios.nmc import FIRST_YEAR, LAST_YEAR, POWER_INDICES, parse_weights
+from model.scenarios.structure import DATA, Structure
 
 NMC = "nmc"  # power or growth taken from the NMC data
 KNOB_FIELDS = ("strategy", "revisionism", "growth", "alliance")
 FILE_PARAMS = ("power_index", "power_weights", "nmc_growth_cap", "initial_alliances")  # every file has them
+STRUCTURE = "structure"  # the parameter of a file with [structures] (model/scenarios/structure.py)
 DEFAULT_DISTANCE_SCALE_KM = 3000.0
 # Model parameters that shape only the random world; a file scenario's states set them itself.
 RANDOM_ONLY = ("n_states", "power_sigma", "growth_mean", "growth_sd", "strategy_mix")
@@ -143,6 +146,8 @@ class ScenarioSpec:
     params: dict[str, Any]
     knobs: dict[str, Knob]
     states: tuple[StateSpec, ...]
+    great_powers: tuple[str, ...] = ()  # [structures]: the states whose capability a structure redistributes
+    structures: dict[str, Structure] = dataclasses.field(default_factory=dict)
 
     @property
     def alliance_names(self) -> list[str]:
@@ -229,6 +234,7 @@ TOP_FIELDS = (
     "defaults",
     "params",
     "parameters",
+    "structures",
     "states",
 )
 STRATEGY_WORDS = f"one of {', '.join(STRATEGIES)}"
@@ -291,7 +297,7 @@ def _knobs(source: str, table: Any, states: tuple[StateSpec, ...]) -> dict[str, 
     names = [s.name for s in states]
     for name, body in top.table.items():
         r = _Reader(source, f"[parameters.{name}]", body, ("state", "field", "doc"))
-        if name in PARAMS or name in FILE_PARAMS or not name.isidentifier():
+        if name in PARAMS or name in (*FILE_PARAMS, STRUCTURE) or not name.isidentifier():
             r.fail(None, "needs a new identifier as its name (not a model or scenario parameter)")
         knobs[name] = Knob(
             name,
@@ -344,7 +350,60 @@ def load(path: str | Path) -> ScenarioSpec:
         knobs={},
         states=states,
     )
-    return replace(spec, knobs=_knobs(source, raw.get("parameters", {}), states))
+    great, structures = _structures(source, raw.get("structures"), states)
+    return replace(
+        spec,
+        knobs=_knobs(source, raw.get("parameters", {}), states),
+        great_powers=great,
+        structures=structures,
+    )
+
+
+def _structures(
+    source: str, table: Any, states: tuple[StateSpec, ...]
+) -> tuple[tuple[str, ...], dict[str, Structure]]:
+    """The [structures] table: `great_powers` (state names), then one table {poles, share} per
+    structure (model/scenarios/structure.py)."""
+    if table is None:
+        return (), {}
+    top = _Reader(source, "[structures]", table, None)
+    names = tuple(s.name for s in states)
+    great = top.get("great_powers", list, words="a list of two or more state names")
+    if not all(isinstance(g, str) for g in great) or len(great) < 2 or len(set(great)) < len(great):
+        top.fail("great_powers", f"must list two or more different state names, got {shown(great)}")
+    if any(g not in names for g in great):
+        top.fail("great_powers", f"must list two or more different states of the file, got {shown(great)}")
+    structures = {}
+    for key, body in top.table.items():
+        if key == "great_powers":
+            continue
+        r = _Reader(source, f"[structures.{key}]", body, ("poles", "share"))
+        if key == DATA or not key.isidentifier():
+            r.fail(None, f"needs a name that is an identifier other than {DATA!r} (the data's own structure)")
+        poles = r.get("poles", list, words="a list of great powers (from great_powers)")
+        named = all(isinstance(p, str) for p in poles)
+        if not (named and poles and set(poles) <= set(great) and len(set(poles)) == len(poles)):
+            r.fail(
+                "poles",
+                f"must list different states of great_powers ({', '.join(great)}), got {shown(poles)}",
+            )
+        share = r.get(
+            "share",
+            float,
+            low=0,
+            high=1,
+            words="the poles' share of the great powers' capability, from 0 to 1",
+        )
+        if share <= 0 or (share == 1) != (len(poles) == len(great)):
+            r.fail(
+                "share",
+                "must be above 0, and 1 exactly when every great power is a pole (the others need a share), "
+                f"got {share}",
+            )
+        structures[key] = Structure(key, tuple(poles), share)
+    if not structures:
+        top.fail(None, "names no structure: add a table such as [structures.bipolar] with poles and share")
+    return tuple(great), structures
 
 
 def _check_states(r: _Reader, states: tuple[StateSpec, ...]) -> None:
@@ -396,6 +455,16 @@ def scenario_params(spec: ScenarioSpec) -> dict[str, Param]:
     params["initial_alliances"] = Param(
         "initial_alliances", bool, spec.initial_alliances, "Start from the scenario's alliances."
     )
+    if spec.structures:
+        params[STRUCTURE] = Param(
+            STRUCTURE,
+            str,
+            DATA,
+            "World structure: data (the data's capabilities), or a counterfactual in which the great "
+            f"powers ({', '.join(spec.great_powers)}) share their capability among poles "
+            "(docs/scenarios.md, 'World structures').",
+            choices=(DATA, *spec.structures),
+        )
     for knob in spec.knobs.values():
         params[knob.name] = _knob_param(spec, knob)
     return params

@@ -5,7 +5,7 @@ import pytest
 
 from bop.analysis.durations import km_curves, km_table
 from bop.analysis.figures import curve_plot, interval_plot, panels, phase_diagram, type_plot
-from bop.analysis.outcomes import balancer_share, outcomes, structure
+from bop.analysis.outcomes import balancer_share, end_structure, outcomes
 from bop.analysis.tables import mean_table, paired_table, share_table, type_table
 from bop.experiments.results import load_manifest, load_sweep
 from bop.experiments.sweep import ensure_sweep
@@ -54,7 +54,7 @@ def test_outcomes_per_run_by_hand():
     # survival: no universal empire (run 5) and every original essential actor alive
     assert runs["survival"].tolist() == [True, False, True, True, True, False]
     assert runs["converged"].tolist() == [True, True, True, False, True, True]
-    assert runs["structure"].tolist() == [
+    assert runs["end_structure"].tolist() == [
         "hegemonic",
         "bipolar",
         "multipolar",
@@ -72,13 +72,13 @@ def test_outcomes_per_run_by_hand():
     assert not runs["hegemony_coalition"].any()
 
 
-def test_balancer_share_and_structure():
+def test_balancer_share_and_end_structure():
     assert balancer_share("balance:0.7,bandwagon:0.3") == pytest.approx(0.7)
     assert balancer_share("balance:1,hedge:3") == pytest.approx(0.25)
     assert balancer_share("bandwagon:1") == 0.0
-    assert structure(0.51, 1) == "hegemonic" and structure(0.5, 1) == "unipolar"
-    assert structure(0.4, 2) == "bipolar" and structure(0.3, 3) == "multipolar"
-    assert structure(0.6, 3, hegemony_share=0.7) == "multipolar"
+    assert end_structure(0.51, 1) == "hegemonic" and end_structure(0.5, 1) == "unipolar"
+    assert end_structure(0.4, 2) == "bipolar" and end_structure(0.3, 3) == "multipolar"
+    assert end_structure(0.6, 3, hegemony_share=0.7) == "multipolar"
 
 
 def test_share_table_counts_and_wilson_intervals():
@@ -156,6 +156,17 @@ def test_figures_show_the_tables_values():
     fig = type_plot(runs, "n_states")
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert sum(heights) == pytest.approx(2.0)  # two stacked bars, each summing to one
+
+
+def test_a_level_keeps_its_colour_and_panels_come_in_rows():
+    runs = outcomes(hand_runs())
+    table = mean_table(runs, ["n_states", "balancer_share"], "wars")
+    fig = interval_plot(
+        table, "n_states", value="mean", hue="balancer_share", colors={0.25: "red", 1.0: "blue"}
+    )
+    assert [bars.lines[0].get_color() for bars in fig.axes[0].containers] == ["red", "blue"]  # 0.25, 1.0
+    fig, axes = panels(3, rows=2)
+    assert len(axes) == 6 and len(fig.axes) == 6
 
 
 def test_ensure_sweep_runs_once_then_reuses_the_folder(tmp_path):

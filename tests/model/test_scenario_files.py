@@ -177,6 +177,8 @@ def test_the_documented_example_file_runs(tmp_path):
     assert m.names == ["Russia", "Kazakhstan", "Khiva"] and m.strategy[1] == "balance"
     assert m.distance[0, 1] == pytest.approx(2272, abs=5)
     m.step()
+    even = BalanceOfPowerModel(rng=0, scenario=str(path), structure="even", arming=False)
+    assert even.power[0] == pytest.approx(even.power[1])  # Russia and Kazakhstan, its two great powers
 
 
 def test_nmc_growth_is_the_capped_ten_year_trend():

@@ -283,11 +283,17 @@ def _scenario_text(section: str, field: Field, value: str) -> str:
     states = "[[states]]\n" + "".join(f"{k} = {v}\n" for k, v in STATE_A.items()) + STATE_B
     if section == "defaults":
         return f"[defaults]\n{field.name} = {value}\n" + states
+    if section == "structures":  # a structure's share of the great powers' capability
+        return (
+            f'[structures]\ngreat_powers = ["A", "B"]\nx = {{ poles = ["A"], {field.name} = {value} }}\n'
+            + states
+        )
     return f"{field.name} = {value}\n" + states
 
 
 SCENARIO_FIELDS = [("state", f) for f in STATE_FIELDS] + [("top", f) for f in TOP_FIELDS]
 SCENARIO_FIELDS += [("defaults", f) for f in DEFAULT_FIELDS]
+SCENARIO_FIELDS += [("structures", Field("share", float, 0, 1))]
 
 
 def _scenario_values(section: str, field: Field) -> st.SearchStrategy[Any]:
