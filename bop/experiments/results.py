@@ -3,24 +3,38 @@
 from bop.experiments.results import load_sweep, load_steps
 runs = load_sweep("runs/out/baseline")          # one row per run: params, seed, status, summary
 steps = load_steps("runs/out/baseline", "model")  # per-step measures, when they were recorded
+
+A finished sweep's data are in one file per dataset (DIR/results.parquet, DIR/model.parquet, ...); an
+unfinished one's, or a resumed one's new runs, in parts (DIR/results/part-*.parquet). Both are read, each
+run once: from the compacted file when it holds it, else from its part.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
-from bop.experiments.store import RESULTS, FolderError, part_runs, read_manifest
+from bop.experiments.store import (
+    RESULTS,
+    FolderError,
+    compacted_path,
+    part_runs,
+    read_manifest,
+    read_table,
+)
+
+ATTEMPTS = 5  # a sweep compacting the folder while it is read removes parts: read again
 
 
 def load_sweep(path: str | Path) -> pd.DataFrame:
     """All finished runs of a sweep, one row each, sorted by run id."""
     root = _sweep_root(path)
-    return _read_parts(list(part_runs(root, RESULTS).items()))
+    return _frame(_retrying(lambda: _tables(root, RESULTS, None)))
 
 
 def load_steps(path: str | Path, dataset: str = "model") -> pd.DataFrame:
@@ -29,16 +43,22 @@ def load_steps(path: str | Path, dataset: str = "model") -> pd.DataFrame:
     Parts of runs that have no results row yet (a run cut short by a kill) are left out.
     """
     root = _sweep_root(path)
-    finished = part_runs(root, RESULTS)
-    parts = [(run, p) for run, p in part_runs(root, dataset).items() if run in finished]
-    if not parts and not (root / dataset).is_dir():
+
+    def read() -> list[pa.Table]:
+        finished = {
+            int(r) for t in _tables(root, RESULTS, None, ["run"]) for r in t.column("run").to_pylist()
+        }
+        return _tables(root, dataset, finished)
+
+    tables = _retrying(read)
+    if not tables and not (root / dataset).is_dir() and not os.path.exists(compacted_path(root, dataset)):
         record = load_manifest(root)["experiment"]["record"]
         if dataset in record["logs"] or (dataset == "model" and record["model"]):
             return pd.DataFrame()  # recorded, but no run produced a row (e.g. a peaceful war log)
         raise FileNotFoundError(
             f"{root} has no '{dataset}' data: was it recorded ([record] in the experiment)?"
         )
-    return _read_parts(parts)
+    return _frame(tables)
 
 
 def load_manifest(path: str | Path) -> dict[str, Any]:
@@ -55,21 +75,56 @@ def _sweep_root(path: str | Path) -> Path:
     return root
 
 
-def _read_part(path: str) -> pa.Table:
-    try:
-        return pq.read_table(path)
-    except (OSError, ValueError, pa.ArrowException) as err:
-        raise FolderError(
-            f"{path} is unreadable ({str(err)[:80]}): bop sweep FILE --resume moves it aside and reruns it"
-        ) from None
+def _retrying(read: Any) -> list[pa.Table]:
+    """`read()`, again if a part it listed was removed before it was read (compacted meanwhile)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            result: list[pa.Table] = read()
+            return result
+        except FileNotFoundError:
+            if attempt == ATTEMPTS - 1:
+                raise FolderError("the sweep's files kept changing while they were read: try again") from None
+    raise AssertionError("unreachable")
 
 
-def _read_parts(parts: list[tuple[int, str]]) -> pd.DataFrame:
-    if not parts:
+def _tables(
+    root: Path, dataset: str, runs: set[int] | None, columns: list[str] | None = None
+) -> list[pa.Table]:
+    """The compacted file's rows and those of the parts of runs it does not hold, only of `runs` if given.
+
+    The parts are listed before the compacted file is read: a compaction that ends in between has put
+    their rows in the file (and they are skipped), one that ends later makes a listed part vanish
+    (FileNotFoundError: read again).
+    """
+    parts = sorted(part_runs(root, dataset).items())
+    tables = []
+    have: set[int] = set()
+    path = compacted_path(root, dataset)
+    if os.path.exists(path):
+        table = read_table(path, columns)
+        have = set(pc.unique(table.column("run")).to_pylist())
+        tables.append(_only(table, runs))
+    for run, part in parts:
+        if run in have or (runs is not None and run not in runs):
+            continue
+        table = read_table(part, columns)
+        if have:  # a part holding several runs: only those the compacted file does not hold
+            table = table.filter(pc.invert(pc.is_in(table.column("run"), pa.array(sorted(have)))))
+        tables.append(_only(table, runs))
+    return tables
+
+
+def _only(table: pa.Table, runs: set[int] | None) -> pa.Table:
+    if runs is None:
+        return table
+    return table.filter(pc.is_in(table.column("run"), pa.array(sorted(runs), pa.int64())))
+
+
+def _frame(tables: list[pa.Table]) -> pd.DataFrame:
+    if not tables:
         return pd.DataFrame()
     # Parts are written run by run, so a column that is empty in one run (None) and set in
     # another gets its type from the runs that set it.
-    tables = [_read_part(path) for _, path in sorted(parts)]
     table = pa.concat_tables(tables, promote_options="permissive")
     frame = table.to_pandas()
     for field in table.schema:  # lists (a war's attackers) as Python lists, as the model's own frames have

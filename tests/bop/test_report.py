@@ -11,7 +11,9 @@ from bop.analysis.durations import kaplan_meier_median
 from bop.analysis.intervals import mean_interval, paired_difference, wilson
 from bop.analysis.report import outcome_table
 from bop.cli import cli
+from bop.experiments.experiment import load_experiment
 from bop.experiments.results import load_sweep
+from bop.experiments.sweep import run_sweep
 
 
 def test_wilson_interval_by_hand():
@@ -158,7 +160,10 @@ def test_compare_needs_a_varied_factor_and_a_known_level(tmp_path):
 
 
 def test_an_incomplete_sweep_is_reported_with_a_warning_first(tmp_path):
-    out = sweep_of_two_strategies(tmp_path)
+    path = tmp_path / "r.toml"
+    path.write_text("steps = 30\nreplications = 4\n[grid]\nstrategy = ['balance', 'bandwagon']\n")
+    out = tmp_path / "out"
+    run_sweep(load_experiment(path), out, workers=1, progress=False, compact=False)
     next((out / "results").glob("part-*.parquet")).unlink()  # as if the sweep had been stopped
     result = CliRunner().invoke(cli, ["report", str(out)])
     assert result.exit_code == 0
