@@ -499,6 +499,16 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @out_option("Write the report here (default: DIRECTORY).")
+@click.option("--x", "x", metavar="FACTOR", help="The varied parameter on the x axis (default: most levels).")
+@click.option("--color", metavar="FACTOR", help="The one drawn in colours (default: the next most levels).")
+@click.option("--facet", metavar="FACTOR", help="The one that splits the panels (default: a third).")
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    metavar="NAME",
+    help="Draw this outcome (repeat, or NAME,NAME; default: the table's; names: bop/analysis/outcomes.py).",
+)
 @click.option(
     "--compare",
     metavar="FACTOR",
@@ -508,14 +518,24 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @click.option(
     "--reference", metavar="LEVEL", help="The level --compare measures against (default: the first)."
 )
-def report(directory: Path, out: Path | None, compare: str | None, reference: str | None) -> None:
-    """Summarise the sweep in DIRECTORY: outcomes per grid point (CSV, Markdown) and a PNG figure."""
+def report(
+    directory: Path,
+    out: Path | None,
+    x: str | None,
+    color: str | None,
+    facet: str | None,
+    outcomes: tuple[str, ...],
+    compare: str | None,
+    reference: str | None,
+) -> None:
+    """Summarise the sweep in DIRECTORY: outcomes per design point (CSV, Markdown) with 95% intervals,
+    and one figure per outcome against the factors (figures/NAME.png and .svg)."""
     from bop.analysis.report import write_report
 
     if reference is not None and compare is None:
         raise click.UsageError("--reference needs --compare FACTOR")
     try:
-        text, written = write_report(directory, out, compare, reference)
+        text, written = write_report(directory, out, compare, reference, x, color, facet, outcomes)
     except OutError as err:
         raise click.UsageError(str(err)) from None
     except (FileNotFoundError, ValueError, FolderError) as err:
@@ -523,7 +543,11 @@ def report(directory: Path, out: Path | None, compare: str | None, reference: st
     except OSError as err:
         raise click.ClickException(f"cannot write the report: {err.strerror or err}") from None
     click.echo(text, nl=False)
-    click.echo("report written to " + ", ".join(map(str, written)))
+    figures = [p for p in written if p.parent.name == "figures"]
+    shown = [str(p) for p in written if p not in figures]
+    if figures:
+        shown.append(f"{len(figures)} figures in {figures[0].parent}/")
+    click.echo("report written to " + ", ".join(shown))
 
 
 @cli.command()
