@@ -530,10 +530,14 @@ def report(
 ) -> None:
     """Summarise the sweep in DIRECTORY: outcomes per design point (CSV, Markdown) with 95% intervals,
     and one figure per outcome against the factors (figures/NAME.png and .svg)."""
-    from bop.analysis.report import write_report
+    from bop.analysis.report import outcome_names, write_report
 
     if reference is not None and compare is None:
         raise click.UsageError("--reference needs --compare FACTOR")
+    try:
+        outcome_names(outcomes)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
     try:
         text, written = write_report(directory, out, compare, reference, x, color, facet, outcomes)
     except OutError as err:

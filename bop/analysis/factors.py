@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bop.analysis.tables import estimate, sort_key
-from model.params import nearest, parse_mix
+from model.params import nearest, parse_mix, shown
 
 ROLES = ("x", "color", "facet")
 # More distinct values than this and a numeric factor is binned in that role (the x axis takes more).
@@ -98,9 +98,8 @@ def choose(
         if name is not None and name not in varied:
             close = nearest(name, varied)
             hint = f"did you mean {close}? " if close else ""
-            raise ValueError(
-                f"--{role}: '{name}' is not varied in this sweep; {hint}varied: {', '.join(varied) or 'none'}"
-            )
+            listed = ", ".join(varied) or "none"
+            raise ValueError(f"--{role}: {shown(name)} is not varied in this sweep; {hint}varied: {listed}")
     given = [n for n in chosen.values() if n is not None]
     if len(set(given)) < len(given):
         raise ValueError(

@@ -28,7 +28,7 @@ from bop.analysis.tables import estimate, paired_table
 from bop.experiments.results import load_manifest, load_sweep
 from bop.experiments.store import check_writable
 from model.equilibrium import TYPES
-from model.params import nearest
+from model.params import nearest, shown
 
 # The outcomes the report shows, from `bop.analysis.outcomes` (where each is defined).
 REPORTED = (
@@ -53,7 +53,7 @@ def outcome_names(names: Sequence[str]) -> list[str]:
         if name not in OUTCOMES:
             close = nearest(name, OUTCOMES)
             hint = f"did you mean {close}? " if close else ""
-            raise ValueError(f"--outcome: no outcome {name!r}; {hint}outcomes: {', '.join(OUTCOMES)}")
+            raise ValueError(f"--outcome: no outcome {shown(name)}; {hint}outcomes: {', '.join(OUTCOMES)}")
     return list(dict.fromkeys(chosen))
 
 

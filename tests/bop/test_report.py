@@ -332,7 +332,7 @@ def test_report_options_name_unknown_outcomes_and_factors_with_the_nearest(tmp_p
     out = sweep_of_two_strategies(tmp_path)
     result = CliRunner().invoke(cli, ["report", str(out), "--outcome", "hegmony"])
     assert (
-        result.exit_code == 1 and "--outcome: no outcome 'hegmony'; did you mean hegemony?" in result.stderr
+        result.exit_code == 2 and "--outcome: no outcome 'hegmony'; did you mean hegemony?" in result.stderr
     )
     result = CliRunner().invoke(cli, ["report", str(out), "--x", "strategi"])
     assert (
