@@ -4,7 +4,8 @@ Modules, bottom-up:
 - `intervals`: Wilson intervals for shares, normal intervals for means;
 - `outcomes`: every per-run outcome, defined once (and the focus state's fortunes);
 - `tables`: outcomes per group of runs with their intervals;
-- `figures`: the notebooks' figures of those tables;
-- `report`: `bop report`, outcomes per design point (CSV, Markdown, PNG);
+- `factors`: a sweep's varied parameters as a figure's axes (x, colour, facets; binned when sampled);
+- `figures`: the notebooks' figures of those tables, and one outcome against the factors;
+- `report`: `bop report`, outcomes per design point (CSV, Markdown) and a figure per outcome (PNG, SVG);
 - `sensitivity`: `bop sensitivity`, Morris or Sobol indices of the outcomes (SALib).
 """
