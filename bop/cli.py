@@ -433,7 +433,7 @@ def merge(directory: Path) -> None:
     (its finished runs are merged, and --resume still runs the rest). Waits for no one: a folder in use
     by a running sweep is refused.
     """
-    from bop.experiments.store import FolderLock, compact, finished_runs, read_manifest
+    from bop.experiments.store import FolderLock, compact, read_manifest
 
     try:
         with FolderLock(directory):
@@ -441,7 +441,6 @@ def merge(directory: Path) -> None:
             if manifest is None:
                 raise click.ClickException(f"{directory} is not a sweep folder (no _manifest.json)")
             merged = compact(directory)
-            done = len(finished_runs(directory))
     except OutError as err:
         raise click.ClickException(str(err).removeprefix("--out: ")) from None
     except FolderError as err:
@@ -453,10 +452,10 @@ def merge(directory: Path) -> None:
     files = merged_files(merged)
     what = f"wrote {', '.join(files)}" if files else "nothing to merge"
     click.echo(f"{directory}: {what}; {merged.runs} runs in results.parquet, {merged.removed} parts removed")
-    if done < manifest["runs"]:
+    if merged.runs < manifest["runs"]:
         click.echo(
-            f"bop: note: {done} of {manifest['runs']} runs are finished; bop sweep FILE --out {directory} "
-            "--resume runs the rest",
+            f"bop: note: {merged.runs} of {manifest['runs']} runs are finished and merged; "
+            f"bop sweep FILE --out {directory} --resume runs the rest",
             err=True,
         )
     if merged.left:

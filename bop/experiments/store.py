@@ -315,7 +315,10 @@ def compact(root: Path, chunk_rows: int = CHUNK_ROWS) -> Compaction:
     done = Compaction(left=sorted(bad))
     names = sorted(set(datasets(root)) | set(compacted_datasets(root)), key=lambda d: (d == RESULTS, d))
     for dataset in names:
-        parts = {p: info for p, info in contents.get(dataset, {}).items() if set(info[1]) <= eligible}
+        # a part with no row was never written so (empty frames are not): it is damage, for --resume
+        parts = {
+            p: info for p, info in contents.get(dataset, {}).items() if info[1] and set(info[1]) <= eligible
+        }
         target = compacted_path(root, dataset)
         old = rows_by_run(target) if os.path.exists(target) else {}
         if any(set(runs) - set(old) for _, runs in parts.values()):
@@ -341,8 +344,8 @@ def _write_compacted(
     chunk_rows: int,
 ) -> int:
     """Write DIR/<dataset>.parquet from the file there (`old`: its rows by run) and the parts (their
-    schemas and rows by run), in run order, one row group per chunk of runs (at most `chunk_rows` rows
-    and CHUNK_PARTS parts); return the rows written."""
+    schemas and rows by run), in run order, one row group per chunk of runs of at most `chunk_rows`
+    rows (or one run); return the rows written."""
     target = compacted_path(root, dataset)
     schemas = ([pq.read_schema(target)] if old else []) + [schema for schema, _ in parts.values()]
     schema = pa.unify_schemas(schemas, promote_options="permissive")  # a null column gets its type
@@ -360,14 +363,13 @@ def _write_compacted(
             size = 0
         chunks[-1].append(run)
         size += rows[run]
+    held = {path: len(runs) for path, (_, runs) in parts.items()}
     temporary = os.path.join(root, f"{TEMPORARY}{os.getpid()}-{dataset}.parquet")
     written = 0
     try:
         with open(temporary, "wb") as file, pq.ParquetWriter(file, schema) as writer:
             for chunk in chunks:
-                table = _chunk(
-                    target, chunk, source, {p: len(runs) for p, (_, runs) in parts.items()}, schema
-                )
+                table = _chunk(target, chunk, source, held, schema)
                 writer.write_table(table, row_group_size=max(1, len(table)))
                 written += len(table)
             writer.close()
@@ -387,17 +389,19 @@ def _chunk(
 ) -> pa.Table:
     """The rows of `runs` (consecutive in run order), from the old compacted file and the parts (`held`:
     how many runs each holds), sorted by run, in `schema`."""
+    by_path: dict[str | None, list[int]] = {}
+    for run in runs:
+        by_path.setdefault(source[run], []).append(run)
     pieces = []
-    if any(source[r] is None for r in runs):
+    if None in by_path:
         old = pq.read_table(target, filters=[("run", ">=", runs[0]), ("run", "<=", runs[-1])])
         pieces.append(_conform(old, schema))
-    paths = list(dict.fromkeys(source[r] for r in runs if source[r] is not None))
+    paths = [path for path in by_path if path is not None]
     for start in range(0, len(paths), CHUNK_PARTS):
         tables = []
         for path in paths[start : start + CHUNK_PARTS]:
-            assert path is not None
             table = read_table(path)
-            mine = [r for r in runs if source[r] == path]
+            mine = by_path[path]
             if len(mine) < held[path]:  # a part holding runs of other chunks, or of the old file
                 table = table.filter(pc.is_in(table.column("run"), pa.array(mine, pa.int64())))
             tables.append(table)

@@ -125,7 +125,8 @@ def test_merge_of_a_stopped_sweep_then_resume_runs_only_the_rest_and_merges_in_r
     os.remove(store.part_path(out, "model", 9))
     outcome = bop("merge", str(out))
     assert outcome.code == 0, outcome.stderr
-    assert "10 runs in results.parquet" in outcome.stdout and "10 of 12 runs are finished" in outcome.stderr
+    assert "10 runs in results.parquet" in outcome.stdout
+    assert "10 of 12 runs are finished and merged" in outcome.stderr
     assert list(store.part_runs(out, "model")) == [4]  # the orphan stays a part: run 4 is not finished
     assert 4 not in set(load_steps(out, "model")["run"])
     assert store.finished_runs(out) == set(range(RUNS)) - {4, 9}
@@ -227,3 +228,22 @@ def test_merge_refuses_a_folder_in_use_and_one_without_a_sweep(tmp_path):
     assert not (tmp_path / store.LOCK).exists()
     with store.FolderLock(tmp_path / "busy"):
         assert_one_line_error(bop("merge", str(tmp_path / "busy")), "in use by another sweep", code=1)
+
+
+def test_merge_leaves_a_damaged_part_for_resume_to_quarantine(sweeps, tmp_path):
+    path, compacted, parts = sweeps
+    out = copy(parts, tmp_path)
+    empty = pq.read_table(store.part_path(out, "results", 3)).slice(0, 0)  # a sound footer, no row
+    pq.write_table(empty, store.part_path(out, "results", 3))
+    Path(store.part_path(out, "model", 5)).write_bytes(b"PAR1 garbage")  # run 5's steps are unreadable
+    outcome = bop("merge", str(out))
+    assert outcome.code == 0, outcome.stderr
+    assert "runs 5 have unreadable parts and were left as they are" in outcome.stderr
+    assert "10 of 12 runs are finished and merged" in outcome.stderr  # run 3 has no row: not finished either
+    assert sorted(store.part_runs(out, "results")) == [3, 5] and store.compacted_runs(out) == set(
+        range(12)
+    ) - {3, 5}
+    resumed = bop("sweep", str(path), "--workers", "1", "--no-progress", "--out", str(out), "--resume")
+    assert resumed.code == 0, resumed.stderr
+    assert "ran 2 runs" in resumed.stdout and "runs (3, 5)" in resumed.stderr
+    same_tables(out, compacted)
