@@ -12,6 +12,7 @@ run once: from the compacted file when it holds it, else from its part.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,14 @@ def _sweep_root(path: str | Path) -> Path:
     return root
 
 
-def _retrying(read: Any) -> list[pa.Table]:
+def _retrying(read: Callable[[], list[pa.Table]]) -> list[pa.Table]:
     """`read()`, again if a part it listed was removed before it was read (compacted meanwhile)."""
-    for attempt in range(ATTEMPTS):
+    for _ in range(ATTEMPTS):
         try:
-            result: list[pa.Table] = read()
-            return result
+            return read()
         except FileNotFoundError:
-            if attempt == ATTEMPTS - 1:
-                raise FolderError("the sweep's files kept changing while they were read: try again") from None
-    raise AssertionError("unreachable")
+            continue
+    raise FolderError("the sweep's files kept changing while they were read: try again")
 
 
 def _tables(

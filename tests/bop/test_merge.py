@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from bop.experiments import store
+from bop.experiments import results, store
 from bop.experiments.experiment import load_experiment
 from bop.experiments.results import load_manifest, load_steps, load_sweep
 from bop.experiments.runner import TIMING
@@ -247,3 +247,21 @@ def test_merge_leaves_a_damaged_part_for_resume_to_quarantine(sweeps, tmp_path):
     assert resumed.code == 0, resumed.stderr
     assert "ran 2 runs" in resumed.stdout and "runs (3, 5)" in resumed.stderr
     same_tables(out, compacted)
+
+
+def test_a_sweep_compacted_while_it_is_read_is_read_whole(sweeps, tmp_path, monkeypatch):
+    # the loader has listed the parts; a compaction then merges them and removes them before it reads one
+    _, _, parts = sweeps
+    out = copy(parts, tmp_path)
+    real = results.read_table
+    compactions = []
+
+    def compacting_first(path, columns=None):
+        if "part-" in path and not compactions:
+            compactions.append(store.compact(out))
+        return real(path, columns)
+
+    expected = load_sweep(parts)  # the same runs, timings included: out is a copy of it
+    monkeypatch.setattr(results, "read_table", compacting_first)
+    pd.testing.assert_frame_equal(load_sweep(out), expected)
+    assert compactions and not (out / "results").exists()  # it happened mid-read, and the read went on
