@@ -1,4 +1,4 @@
-# make run: the baseline experiment and its report; make test: lint, types and every test (CI);
+# make run: the baseline experiment and its report, in a new folder; make test: lint, types and every test (CI);
 # make test-fast: the same without the slow and browser tests. All build .venv themselves, with the
 # exact versions of requirements.lock; make lock updates it (see docs/experiments.md, "Versions").
 SHELL := /bin/bash
@@ -36,11 +36,16 @@ lock:
 	  "$$fresh/bin/python" -m pip freeze --exclude-editable; } > $(LOCK)
 	@echo "$(LOCK) updated: run make clean test, then commit it"
 
-# The baseline experiment on the local process pool, then its report (runs/out/baseline/report.*).
+# The baseline experiment on the local process pool, then its report, in a fresh folder each time:
+# runs/out/baseline-<date>-<time> (earlier runs are kept; RUN_OUT=folder to choose one).
+ifndef RUN_OUT
+RUN_OUT := runs/out/baseline-$(shell date +%Y%m%d-%H%M%S)
+endif
 run: $(STAMP)
-	rm -rf runs/out/baseline
-	$(VENV)/bin/bop sweep runs/baseline.toml --out runs/out/baseline
-	$(VENV)/bin/bop report runs/out/baseline
+	@echo "make run: writing to $(RUN_OUT)/ (earlier runs in runs/out/ are kept)"
+	$(VENV)/bin/bop sweep runs/baseline.toml --out $(RUN_OUT)
+	$(VENV)/bin/bop report $(RUN_OUT)
+	@echo "make run: results and report in $(RUN_OUT)/"
 
 test: $(STAMP) browser assets
 	$(VENV)/bin/ruff check .

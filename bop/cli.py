@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ import click
 
 from bop.experiments.experiment import MAX_RUNS, MAX_STEPS
 from bop.experiments.store import FolderError, OutError, check_writable
-from model.params import ParameterError, parse_text, shown
+from model.params import Param, ParameterError, nearest, parse_text, shown
 from model.scenarios import get_scenario
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class OneLineErrors(click.Group):
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:  # `bop` alone: its help, as `bop -h` gives it
+            click.echo(err.ctx.get_help())
+            sys.exit(0)
         except click.ClickException as err:
             click.echo(f"bop: error: {' '.join(err.format_message().split())}", err=True)
             sys.exit(err.exit_code)
@@ -132,7 +136,7 @@ def writable(out: Path) -> None:
         raise click.UsageError(str(err)) from None
 
 
-@click.group(cls=OneLineErrors)
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="balance-of-power")
 def cli() -> None:
     """balance-of-power: alliances, balancing and equilibrium among states (Mesa 3)."""
@@ -197,6 +201,66 @@ def scenarios() -> None:
         if scenario.params:
             click.echo(f"{'':14} parameters: {', '.join(scenario.params)}")
     click.echo("A path to a scenario file (.toml) works too: bop run --scenario my-world.toml")
+
+
+def odd_default(spec: Param) -> str:
+    """A default as docs/ODD.md's parameter table writes it: unset, true/false, the value."""
+    if spec.default is None:
+        return "unset"
+    return str(spec.default).lower() if isinstance(spec.default, bool) else str(spec.default)
+
+
+def odd_range(spec: Param) -> str:
+    """The allowed values as docs/ODD.md's parameter table writes them: choices, true/false, low – high."""
+    if spec.choices:
+        return ", ".join(spec.choices)
+    if spec.kind is bool:
+        return "true, false"
+    if spec.low is not None or spec.high is not None:
+        return f"{spec.low:g} – {spec.high:g}"
+    return "text"
+
+
+def param_rows(scenario: str | None) -> tuple[list[tuple[str, str, str, str, str]], list[str]]:
+    """(name, default, range, ODD section, meaning) of every parameter a run of `scenario` uses (all
+    model parameters without one; then the scenario's own, documented in ODD §5 and
+    docs/scenarios.md), and the model parameters the scenario ignores."""
+    from model.params import PARAMS
+
+    world = get_scenario(scenario) if scenario is not None else None
+    ignored = sorted(world.ignores) if world is not None else []
+    specs = [p for p in PARAMS.values() if p.name not in ignored]
+    specs += list(world.params.values()) if world is not None else []
+    rows = [
+        (p.name, odd_default(p), odd_range(p), f"§{p.odd or '5'}", " ".join(p.doc.split())) for p in specs
+    ]
+    return rows, ignored
+
+
+@cli.command()
+@click.option("--scenario", default=None, help="Also its own parameters; leave out those it ignores.")
+@click.option("--markdown", is_flag=True, help="A Markdown table (docs/ODD.md's, with the section).")
+def params(scenario: str | None, markdown: bool) -> None:
+    """Every parameter: default, allowed range, ODD section and meaning (--set NAME=VALUE sets one)."""
+    try:
+        rows, ignored = param_rows(scenario)
+    except ParameterError as err:
+        raise click.BadParameter(str(err), param_hint="'--scenario'") from None
+    if markdown:
+        header = ("parameter", "default", "range", "ODD", "meaning")
+        click.echo("| " + " | ".join(header) + " |\n" + "|---" * len(header) + "|")
+        for name, *cells in rows:
+            click.echo("| " + " | ".join([f"`{name}`", *cells]) + " |")
+    else:
+        for name, default, allowed, section, meaning in rows:
+            click.echo(f"{name} = {default}   ({allowed})   ODD {section}")
+            click.echo(textwrap.fill(meaning, 100, initial_indent="    ", subsequent_indent="    "))
+    if ignored:
+        click.echo(f"\nnot used by scenario {scenario} (refused by --set): {', '.join(ignored)}")
+    elif scenario is None and not markdown:
+        click.echo(
+            "\nbop params --scenario NAME adds a scenario's own parameters (bop scenarios lists them)."
+        )
 
 
 @cli.command()
@@ -271,6 +335,12 @@ local_cluster_option = click.option(
 @local_cluster_option
 @out_option("Output folder (default: out/<name> beside the experiment file).")
 @click.option("--resume", is_flag=True, help="Finish a sweep that was stopped: run only the missing runs.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Start again in a folder that holds a sweep: the old folder is moved aside to FOLDER.old-<time> "
+    "(nothing is deleted), once no sweep is running in it.",
+)
 @click.option("--dry-run", is_flag=True, help="Check the file and show the plan; run nothing.")
 @max_runs_option
 @allow_versions_option
@@ -282,17 +352,24 @@ def sweep(
     local_cluster: bool,
     out: Path | None,
     resume: bool,
+    force: bool,
     dry_run: bool,
     max_runs: int,
     allow_version_change: bool,
     progress: bool | None,
 ) -> None:
-    """Run the experiment in FILE (TOML; see docs/experiments.md): every grid point × replication."""
+    """Run the experiment in FILE (TOML; see docs/experiments.md): every grid point × replication.
+
+    The runs are written to FOLDER as they finish; at the end they are merged into one file per dataset
+    (results.parquet, model.parquet, ...) and results.csv.
+    """
     from bop.experiments.experiment import ExperimentError, load_experiment
     from bop.experiments.store import finished_runs, read_manifest
 
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster exclude each other")
+    if force and resume:
+        raise click.UsageError("--force and --resume exclude each other (--force starts the sweep again)")
     try:
         experiment = load_experiment(file, max_runs)
     except ExperimentError as err:
@@ -314,11 +391,14 @@ def sweep(
         resume=resume,
         progress=progress,
         allow_version_change=allow_version_change,
+        force=force,
     )
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0
+    written = merged_files(result.merged) if result.merged else []
+    files = f" (merged into {', '.join(written)})" if written else ""
     click.echo(
         f"{experiment.name}: ran {result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s) on "
-        f"{result.executor}; {result.skipped} were already done; results in {out}/"
+        f"{result.executor}; {result.skipped} were already done; results in {out}/{files}"
     )
     if result.failed:
         click.echo(f"bop: warning: {result.failed} runs failed (see the status and error columns)", err=True)
@@ -336,6 +416,55 @@ def _sweep(experiment: Experiment, out: Path, **options: Any) -> Any:
         raise click.ClickException(str(err)) from None
     except Stopped as stop:
         raise stopped(stop.signum) from None
+
+
+def merged_files(merged: Any) -> list[str]:
+    """The files a compaction wrote (store.Compaction), results first: ['results.parquet', ...]."""
+    names = sorted(merged.written, key=lambda d: (d != "results", d))
+    return [f"{name}.parquet" for name in names] + (["results.csv"] if merged.csv else [])
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def merge(directory: Path) -> None:
+    """Merge the parts of the sweep in DIRECTORY into one file per dataset and results.csv.
+
+    A sweep does this itself when it ends; this is for a sweep made before, or one that was stopped
+    (its finished runs are merged, and --resume still runs the rest). Waits for no one: a folder in use
+    by a running sweep is refused.
+    """
+    from bop.experiments.store import FolderLock, compact, read_manifest
+
+    try:
+        with FolderLock(directory):
+            manifest = read_manifest(directory)
+            if manifest is None:
+                raise click.ClickException(f"{directory} is not a sweep folder (no _manifest.json)")
+            merged = compact(directory)
+    except OutError as err:
+        raise click.ClickException(str(err).removeprefix("--out: ")) from None
+    except FolderError as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(
+            f"cannot merge {directory}: {err.strerror or err}; the parts are kept as they were"
+        ) from None
+    files = merged_files(merged)
+    what = f"wrote {', '.join(files)}" if files else "nothing to merge"
+    click.echo(f"{directory}: {what}; {merged.runs} runs in results.parquet, {merged.removed} parts removed")
+    if merged.runs < manifest["runs"]:
+        click.echo(
+            f"bop: note: {merged.runs} of {manifest['runs']} runs are finished and merged; "
+            f"bop sweep FILE --out {directory} --resume runs the rest",
+            err=True,
+        )
+    if merged.left:
+        shown_runs = ", ".join(map(str, merged.left[:10])) + (", ..." if len(merged.left) > 10 else "")
+        click.echo(
+            f"bop: note: runs {shown_runs} have unreadable parts and were left as they are; "
+            "bop sweep FILE --resume runs them again",
+            err=True,
+        )
 
 
 def plan(experiment: Experiment, out: Path, done: int) -> str:
@@ -369,6 +498,16 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @out_option("Write the report here (default: DIRECTORY).")
+@click.option("--x", "x", metavar="FACTOR", help="The varied parameter on the x axis (default: most levels).")
+@click.option("--color", metavar="FACTOR", help="The one drawn in colours (default: the next most levels).")
+@click.option("--facet", metavar="FACTOR", help="The one that splits the panels (default: a third).")
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    metavar="NAME",
+    help="Draw this outcome (repeat, or NAME,NAME; default: the table's; names: bop/analysis/outcomes.py).",
+)
 @click.option(
     "--compare",
     metavar="FACTOR",
@@ -381,19 +520,32 @@ def plan(experiment: Experiment, out: Path, done: int) -> str:
 @click.option(
     "--focus",
     metavar="STATE",
-    help="Also report this state's fortunes (survival, security, autonomy, wars, share) per grid point: "
-    "from the sweep's [record] focus, or from its per-state logs (docs/experiments.md).",
+    help="Also report this state's fortunes (survival, security, autonomy, wars, share) per design "
+    "point: from the sweep's [record] focus, or from its per-state logs (docs/experiments.md).",
 )
 def report(
-    directory: Path, out: Path | None, compare: str | None, reference: str | None, focus: str | None
+    directory: Path,
+    out: Path | None,
+    x: str | None,
+    color: str | None,
+    facet: str | None,
+    outcomes: tuple[str, ...],
+    compare: str | None,
+    reference: str | None,
+    focus: str | None,
 ) -> None:
-    """Summarise the sweep in DIRECTORY: outcomes per grid point (CSV, Markdown) and a PNG figure."""
-    from bop.analysis.report import write_report
+    """Summarise the sweep in DIRECTORY: outcomes per design point (CSV, Markdown) with 95% intervals,
+    and one figure per outcome against the factors (figures/NAME.png and .svg)."""
+    from bop.analysis.report import outcome_names, write_report
 
     if reference is not None and compare is None:
         raise click.UsageError("--reference needs --compare FACTOR")
     try:
-        text, written = write_report(directory, out, compare, reference, focus)
+        outcome_names(outcomes)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    try:
+        text, written = write_report(directory, out, compare, reference, x, color, facet, outcomes, focus)
     except OutError as err:
         raise click.UsageError(str(err)) from None
     except (FileNotFoundError, ValueError, FolderError) as err:
@@ -401,7 +553,11 @@ def report(
     except OSError as err:
         raise click.ClickException(f"cannot write the report: {err.strerror or err}") from None
     click.echo(text, nl=False)
-    click.echo("report written to " + ", ".join(map(str, written)))
+    figures = [p for p in written if p.parent.name == "figures"]
+    shown = [str(p) for p in written if p not in figures]
+    if figures:
+        shown.append(f"{len(figures)} figures in {figures[0].parent}/")
+    click.echo("report written to " + ", ".join(shown))
 
 
 @cli.command()
@@ -545,8 +701,9 @@ def validate(
         raise click.UsageError("--scheduler and --local-cluster exclude each other")
     unknown = [name for name in only if name not in CHECKS]
     if unknown:
+        hint = f"did you mean {close}? " if (close := nearest(unknown[0], CHECKS)) else ""
         raise click.BadParameter(
-            f"no check called {unknown[0]!r}; checks: {', '.join(CHECKS)}", param_hint="'--only'"
+            f"no check called {unknown[0]!r}; {hint}checks: {', '.join(CHECKS)}", param_hint="'--only'"
         )
     names = list(dict.fromkeys(only)) or list(CHECKS)
     out = out if out is not None else Path("runs/out/validation" + ("-quick" if quick else ""))

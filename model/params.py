@@ -6,10 +6,11 @@ reads this table, so a parameter is declared once and validated the same way eve
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from agents.rules import REGISTRY
@@ -32,6 +33,7 @@ class Param:
     high: float | None = None
     choices: Sequence[str] | None = None
     optional: bool = False  # None is allowed (means "not set" / "use the scenario's value")
+    odd: str = ""  # the docs/ODD.md section that documents it ("7.6"); model parameters: ODD_SECTIONS
 
     def allowed(self) -> str:
         """Say in words which values are allowed."""
@@ -96,6 +98,22 @@ def shown(value: Any, limit: int = 60) -> str:
         return f"an integer of about {round(value.bit_length() * math.log10(2))} digits"
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def nearest(word: object, names: Iterable[str]) -> str | None:
+    """The name among `names` closest to a mistyped `word` (difflib's ratio at least 0.6), or None."""
+    if not isinstance(word, str) or len(word) > 200:
+        return None
+    close = difflib.get_close_matches(word, list(names), n=1)
+    return close[0] if close else None
+
+
+def suggest(word: object, names: Iterable[str], listed: str = "known parameters") -> str:
+    """What an error says after an unknown name: 'did you mean n_states?' when one is close, else
+    every name (`listed: a, b, c`)."""
+    names = sorted(names)
+    close = nearest(word, names)
+    return f"did you mean {close}?" if close else f"{listed}: {', '.join(names)}"
 
 
 def parse_text(text: str) -> Any:
@@ -659,6 +677,53 @@ PARAMS: dict[str, Param] = {
 }
 
 
+# The docs/ODD.md section of each model parameter (`bop params` shows it; tests/model/test_odd.py checks
+# that every parameter has one and that it is a heading of docs/ODD.md). A Param may also say `odd=`.
+ODD_SECTIONS = {
+    "3": ("stop_on_convergence",),
+    "4": ("check_invariants", "record_states"),
+    "5": ("scenario", "n_states", "power_sigma", "strategy", "strategy_mix"),
+    "7.1": (
+        "growth_process",
+        "growth_mean",
+        "growth_sd",
+        "growth_reversion",
+        "growth_volatility",
+        "arming",
+        "arming_max",
+        "arming_cost",
+        "arming_rate",
+        "burden_sharing",
+    ),
+    "7.2": ("distance_scale", "power_exponent", "revisionism_weight", "perception_noise"),
+    "7.4": ("threat_entry", "hedge_threshold", "hedge_dominance", "profit_threshold"),
+    "7.5": ("threat_exit", "defection_rate"),
+    "7.6": (
+        "war",
+        "restraint",
+        "war_hazard",
+        "war_rate",
+        "superiority",
+        "war_noise",
+        "war_chance",
+        "war_cost",
+        "reparations",
+        "tribute",
+        "elimination_floor",
+        "hostility_decay",
+        "hostility_weight",
+        "parity_low",
+        "parity_high",
+    ),
+    "7.7": ("essential_share", "hegemony_share", "polarity_threshold"),
+    "7.8": ("convergence_window", "trend_tolerance", "trend_alpha", "dynamic_band"),
+}
+PARAMS = {
+    name: replace(p, odd=p.odd or next((s for s, names in ODD_SECTIONS.items() if name in names), ""))
+    for name, p in PARAMS.items()
+}
+
+
 def parse_mix(text: str, name: str = "strategy_mix") -> dict[str, float]:
     """Read 'balance:0.7,bandwagon:0.3' into normalised weights; errors name the parameter."""
     allowed = f"'rule:weight' pairs separated by commas, rules from {', '.join(STRATEGIES)}"
@@ -688,9 +753,7 @@ def validate(raw: Mapping[str, Any], extra: Mapping[str, Param] | None = None) -
     specs.update(extra or {})
     unknown = sorted(set(raw) - set(specs))
     if unknown:
-        raise ParameterError(
-            f"unknown parameter '{unknown[0]}'; known parameters: {', '.join(sorted(specs))}"
-        )
+        raise ParameterError(f"unknown parameter '{unknown[0]}'; {suggest(unknown[0], specs)}")
     values = {name: spec.check(raw.get(name, spec.default)) for name, spec in specs.items()}
     parse_mix(values["strategy_mix"])
     if values["threat_exit"] > values["threat_entry"]:

@@ -5,8 +5,10 @@ Modules, bottom-up:
 - `outcomes`: every per-run outcome, defined once, and the focus state's fortunes (`focus_table`, on the
   per-state logs of any number of runs);
 - `tables`: outcomes per group of runs with their intervals;
-- `figures`: the notebooks' figures of those tables;
-- `report`: `bop report`, outcomes per design point (CSV, Markdown, PNG), any state's with `--focus`;
+- `factors`: a sweep's varied parameters as a figure's axes (x, colour, facets; binned when sampled);
+- `figures`: the notebooks' figures of those tables, and one outcome against the factors;
+- `report`: `bop report`, outcomes per design point (CSV, Markdown) and a figure per outcome (PNG, SVG),
+  any state's with `--focus`;
 - `sensitivity`: `bop sensitivity`, Morris or Sobol indices of the outcomes (SALib);
 - `wars`: war and crisis rates per dyad-year at risk by power ratio or trend (the dyads log).
 """

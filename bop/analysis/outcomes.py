@@ -237,6 +237,7 @@ FOCUS_OUTCOMES: dict[str, Outcome] = {
         Outcome("focus_share", "mean", "its share of all power at the end", _column("focus_share")),
     ]
 }
+ALL_OUTCOMES: dict[str, Outcome] = {**OUTCOMES, **FOCUS_OUTCOMES}  # what a table may report
 
 
 def focus_table(

@@ -1,31 +1,35 @@
-"""`bop report`: the main outcomes of a sweep per design point, with 95% intervals, a figure, and paired
-comparisons between the levels of one factor.
+"""`bop report`: the main outcomes of a sweep per design point, with 95% intervals, one figure per
+outcome against the sweep's factors, and paired comparisons between the levels of one factor.
 
 Shares of runs get Wilson score intervals, means Student t intervals, the time to equilibrium a
-Kaplan-Meier median (unconverged runs are censored, not dropped). `--compare FACTOR` gives paired
+Kaplan-Meier median (unconverged runs are censored, not dropped). Each figure puts the factors on
+their own axes (`bop.analysis.factors`: the one with most levels on x, the next as colour, a third as
+facets, numbers on continuous axes, a sampled range binned). `--compare FACTOR` gives paired
 differences between each level of FACTOR and a reference level, replication by replication (the
-runs share their seeds), with t intervals. A sweep that is unfinished or holds failed runs is said so
+runs share their seeds), with t intervals. `--focus STATE` adds that state's fortunes per design
+point (`bop.analysis.outcomes.FOCUS_OUTCOMES`). A sweep that is unfinished or holds failed runs is said so
 in the first line. Failed runs are counted, never used.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from bop.analysis.durations import duration_columns, kaplan_meier_median
-from bop.analysis.intervals import mean_interval, wilson
-from bop.analysis.outcomes import FOCUS_LOGS, FOCUS_OUTCOMES, OUTCOMES, focus_table, outcomes
-from bop.analysis.tables import paired_table
+from bop.analysis.factors import ROLES, choose
+from bop.analysis.figures import factor_figure
+from bop.analysis.outcomes import ALL_OUTCOMES, FOCUS_LOGS, FOCUS_OUTCOMES, OUTCOMES, focus_table, outcomes
+from bop.analysis.tables import estimate, paired_table
 from bop.experiments.results import load_manifest, load_steps, load_sweep
 from bop.experiments.store import check_writable
 from model.equilibrium import TYPES
-from model.params import parse_mix
+from model.params import nearest, shown
 
 # The outcomes the report shows, from `bop.analysis.outcomes` (where each is defined).
 REPORTED = (
@@ -40,33 +44,29 @@ REPORTED = (
 )
 
 
-ALL_OUTCOMES = {**OUTCOMES, **FOCUS_OUTCOMES}
+FORMATS = ("png", "svg")  # each figure is written in both (SVG for papers and slides)
 
 
-def summarise(values: pd.DataFrame, name: str) -> tuple[float, float, float]:
-    """One outcome over a group of successful runs: (estimate, lo, hi) by the outcome's kind."""
-    outcome = ALL_OUTCOMES[name]
-    if outcome.kind == "duration":
-        durations, observed = duration_columns(values, name)
-        return kaplan_meier_median(durations, observed)
-    column = outcome.compute(values) if len(values) else pd.Series(dtype=float)
-    if outcome.kind == "share":
-        k, n = int(column.sum()), len(column)
-        return (k / n if n else math.nan, *wilson(k, n))
-    return mean_interval(column.dropna().to_numpy(float))
+def outcome_names(names: Sequence[str]) -> list[str]:
+    """The outcomes asked for (`--outcome a --outcome b` or `a,b`), each checked against OUTCOMES."""
+    chosen = [n.strip() for name in names for n in name.split(",") if n.strip()]
+    for name in chosen:
+        if name not in OUTCOMES:
+            close = nearest(name, OUTCOMES)
+            hint = f"did you mean {close}? " if close else ""
+            raise ValueError(f"--outcome: no outcome {shown(name)}; {hint}outcomes: {', '.join(OUTCOMES)}")
+    return list(dict.fromkeys(chosen))
 
 
-def outcome_table(
-    runs: pd.DataFrame, varied: list[str], reported: tuple[str, ...] = REPORTED
-) -> pd.DataFrame:
+def outcome_table(runs: pd.DataFrame, varied: list[str], names: Sequence[str] = REPORTED) -> pd.DataFrame:
     """One row per design point: its varied parameters, run counts, and each outcome with lo/hi."""
     rows = []
     for point, group in runs.groupby("point", sort=True):
         row: dict[str, Any] = {"point": point, **{k: group[k].iloc[0] for k in varied}}
         ok = group[group["status"] == "ok"]
         row["runs"], row["failed"] = len(group), len(group) - len(ok)
-        for name in reported:
-            row[name], row[f"{name}_lo"], row[f"{name}_hi"] = summarise(ok, name)
+        for name in names:
+            row[name], row[f"{name}_lo"], row[f"{name}_hi"] = estimate(ok, name)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -76,19 +76,22 @@ def compare_table(
     varied: list[str],
     factor: str,
     reference: Any = None,
-    reported: tuple[str, ...] = REPORTED,
+    names: Sequence[str] = REPORTED,
 ) -> pd.DataFrame:
     """Paired differences of every reported outcome between each level of `factor` and `reference`,
     within each combination of the other varied parameters (time to equilibrium: the difference of
     the censored values, i.e. of restricted mean times)."""
     if factor not in varied:
-        raise ValueError(f"--compare: '{factor}' is not varied in this sweep; varied: {', '.join(varied)}")
+        hint = f"did you mean {close}? " if (close := nearest(factor, varied)) else ""
+        raise ValueError(
+            f"--compare: '{factor}' is not varied in this sweep; {hint}varied: {', '.join(varied)}"
+        )
     ok = outcomes(runs)
     others = [k for k in varied if k != factor]
     if reference is not None:
         reference = _level(ok[factor], reference)
     parts = []
-    for name in reported:
+    for name in names:
         table = paired_table(ok, factor, name, by=others, reference=reference)
         table.insert(len(others) + 2, "outcome", name)
         parts.append(table)
@@ -121,17 +124,21 @@ def warnings(manifest: dict[str, Any], runs: pd.DataFrame) -> list[str]:
     return found
 
 
-def markdown(table: pd.DataFrame, varied: list[str], reported: tuple[str, ...] = REPORTED) -> str:
-    """The table as Markdown, each outcome as `estimate [lo, hi]`."""
-    header = ["point", *varied, "runs", "failed", *reported]
+def markdown(table: pd.DataFrame, varied: list[str], names: Sequence[str] = REPORTED) -> str:
+    """The table as Markdown, each outcome as `estimate [lo, hi]`; a sampled value to 4 digits."""
+    header = ["point", *varied, "runs", "failed", *names]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in table.to_dict("records"):  # keeps each column's type (iterrows upcasts ints to float)
-        cells = [str(row["point"]), *(str(row[k]) for k in varied), str(row["runs"]), str(row["failed"])]
-        for name in reported:
+        cells = [str(row["point"]), *(_cell(row[k]) for k in varied), str(row["runs"]), str(row["failed"])]
+        for name in names:
             digits = _digits(name)
             cells.append(_interval(row[name], row[f"{name}_lo"], row[f"{name}_hi"], digits))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float | np.floating) else str(value)
 
 
 def compare_markdown(table: pd.DataFrame, factor: str) -> str:
@@ -171,51 +178,13 @@ def _interval(mean: float, lo: float, hi: float, digits: int) -> str:
     return f"{mean:.{digits}f} [{lo:.{digits}f}, {high}]"
 
 
-def figure(table: pd.DataFrame, varied: list[str], title: str) -> Figure:
-    """Equilibrium types (stacked shares) and three outcomes with 95% intervals, per design point."""
-    fig = Figure(figsize=(max(8.0, 0.6 * len(table) + 4), 8.5), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True)
-    x = np.arange(len(table))
-    bottom = np.zeros(len(table))
-    for t in TYPES:
-        share = table[f"share_{t}"].fillna(0).to_numpy()
-        axes[0, 0].bar(x, share, bottom=bottom, label=t.replace("_", " "))
-        bottom += share
-    axes[0, 0].set_ylabel("share of runs")
-    axes[0, 0].set_title("equilibrium type")
-    fig.legend(loc="outside lower center", ncol=len(TYPES), fontsize="small")
-    for ax, name in zip(
-        (axes[0, 1], axes[1, 0], axes[1, 1]),
-        ("hegemony", "essential_survivors", "time_to_equilibrium"),
-        strict=True,
-    ):
-        mean = table[name].to_numpy(float)
-        lo, hi = table[f"{name}_lo"].to_numpy(float), table[f"{name}_hi"].to_numpy(float)
-        top = np.nanmax(np.where(np.isfinite(hi), hi, mean)) if np.isfinite(mean).any() else 1.0
-        hi = np.where(np.isinf(hi), top, hi)  # an open-ended interval drawn to the top of the panel
-        err = np.abs(np.vstack([mean - lo, hi - mean]))
-        ax.errorbar(x, mean, yerr=np.nan_to_num(err, posinf=0.0), fmt="o", capsize=3)
-        ax.set_title(OUTCOMES[name].label, fontsize="medium")
-        if OUTCOMES[name].kind == "share":
-            ax.set_ylim(-0.03, 1.03)
-    labels = [
-        "\n".join(_short(k, row[k]) for k in varied) or str(row["point"]) for _, row in table.iterrows()
-    ]
-    for ax in axes[1]:
-        ax.set_xticks(x, labels, fontsize="x-small")
-        ax.set_xlabel(" / ".join(varied) or "design point")
-    fig.suptitle(f"{title}: estimate and 95% interval per design point (time: Kaplan-Meier median)")
-    return fig
-
-
-def _short(name: str, value: object) -> str:
-    """A tick label: a switch as on/off; a strategy mix like 'balance:0.7,bandwagon:0.3' as 'bal .7' over
-    'ban .3'."""
-    if isinstance(value, bool | np.bool_):
-        return "on" if value else "off"
-    if name != "strategy_mix":
-        return str(value)
-    return "\n".join(f"{rule[:3]} {w:.2g}".replace(" 0.", " .") for rule, w in parse_mix(str(value)).items())
+def figures(
+    runs: pd.DataFrame, varied: list[str], names: Sequence[str], chosen: dict[str, str | None], title: str
+) -> dict[str, Any]:
+    """One figure per outcome of the successful runs, the factors in their roles (`choose`)."""
+    roles, pooled = choose(runs, varied, chosen)
+    ok = runs[runs["status"] == "ok"].reset_index(drop=True)
+    return {name: factor_figure(ok, name, roles, pooled, title) for name in names}
 
 
 def focus_runs(path: str | Path, runs: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -257,37 +226,56 @@ def write_report(
     out: str | Path | None = None,
     compare: str | None = None,
     reference: Any = None,
+    x: str | None = None,
+    color: str | None = None,
+    facet: str | None = None,
+    outcome: Sequence[str] = (),
     focus: str | None = None,
 ) -> tuple[str, list[Path]]:
-    """Build the report of the sweep in `path`; write report.csv, report.md, report.png (and, with
-    `compare`, compare.csv and compare.md) to `out`, which is checked (made, writable) before the
-    report is computed; with `focus` also focus.csv and focus.md (that state's fortunes per design
-    point, and with `compare` their paired differences). Returns the text to print and the files."""
+    """Build the report of the sweep in `path`; write report.csv, report.md, figures/<outcome>.png and
+    .svg (every reported outcome, or those of `outcome`; the factors in the roles `x`, `color`, `facet`
+    or chosen from the design) and, with `compare`, compare.csv and compare.md, to `out`, which is
+    checked (made, writable) before the report is computed; with `focus` also focus.csv and focus.md
+    (that state's fortunes per design point, and with `compare` their paired differences). Returns the
+    text to print and the files."""
     manifest = load_manifest(path)
     folder = Path(out) if out is not None else Path(path)
     check_writable(folder)
+    asked = outcome_names(outcome)
+    names = list(dict.fromkeys([*REPORTED, *asked]))
     runs = load_sweep(path)
     if runs.empty:
         raise ValueError(f"{path} has no finished runs yet")
     varied = manifest["experiment"]["varied"]
     focused = focus_runs(path, runs, focus) if focus is not None else None
-    table = outcome_table(runs, varied)
-    paired = compare_table(runs, varied, compare, reference) if compare else None
+    table = outcome_table(runs, varied, names)
+    paired = compare_table(runs, varied, compare, reference, names) if compare else None
+    name = manifest["experiment"]["name"]
+    drawn = figures(runs, varied, asked or REPORTED, dict(zip(ROLES, (x, color, facet), strict=True)), name)
     notes = warnings(manifest, runs)
     head = "".join(f"{line}\n" for line in notes)
-    text = head + markdown(table, varied)
-    written = [folder / "report.csv", folder / "report.md", folder / "report.png"]
+    text = head + markdown(table, varied, names)
+    written = [folder / "report.csv", folder / "report.md"]
     table.to_csv(written[0], index=False)
-    name = manifest["experiment"]["name"]
+    shown = "\n".join(f"![{n}](figures/{n}.png)" for n in drawn)
     written[1].write_text(
-        f"# {name}\n\n" + "".join(f"**{line}**\n\n" for line in notes) + markdown(table, varied)
+        f"# {name}\n\n"
+        + "".join(f"**{line}**\n\n" for line in notes)
+        + markdown(table, varied, names)
+        + f"\n## Figures\n\n{shown}\n"
     )
-    figure(table, varied, name).savefig(written[2], dpi=110)
+    os.makedirs(folder / "figures", exist_ok=True)
+    for key, fig in drawn.items():
+        for kind in FORMATS:
+            written.append(folder / "figures" / f"{key}.{kind}")
+            fig.savefig(written[-1], dpi=110)
     if paired is not None and compare is not None:
         text += "\n" + compare_markdown(paired, compare)
         written += [folder / "compare.csv", folder / "compare.md"]
-        paired.to_csv(written[3], index=False)
-        written[4].write_text(f"# {name}: paired by {compare}\n\n" + head + compare_markdown(paired, compare))
+        paired.to_csv(written[-2], index=False)
+        written[-1].write_text(
+            f"# {name}: paired by {compare}\n\n" + head + compare_markdown(paired, compare)
+        )
     if focused is not None and focus is not None:
         text += "\n" + focus_section(focused, varied, focus, compare, reference, written, folder, head)
     return text, written

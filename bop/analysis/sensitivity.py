@@ -29,7 +29,7 @@ from bop.experiments.experiment import (
     read_toml,
 )
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, ParameterError, shown, validate
+from model.params import PARAMS, ParameterError, shown, suggest, validate
 from model.scenarios import get_scenario
 
 KEYS = ("method", "n", "levels", "bounds", "outputs")
@@ -199,7 +199,7 @@ def _bounds(raw: Any, specs: Mapping[str, Any], fixed: Mapping[str, Any]) -> dic
     for name, pair in raw.items():
         where = f"bounds.{name}"
         if name not in specs:
-            raise ExperimentError(f"{where}: unknown parameter; known parameters: {', '.join(sorted(specs))}")
+            raise ExperimentError(f"{where}: unknown parameter; {suggest(name, specs)}")
         spec = specs[name]
         if spec.kind not in (int, float):
             raise ExperimentError(f"{where}: only numeric parameters can be varied; set it in [params]")

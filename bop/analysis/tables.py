@@ -9,14 +9,30 @@ The notebooks and `bop.analysis.figures` read these; the outcome columns come fr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from bop.analysis.durations import duration_columns, kaplan_meier_median
 from bop.analysis.intervals import mean_interval, paired_difference, wilson
-from bop.analysis.outcomes import numeric
+from bop.analysis.outcomes import ALL_OUTCOMES, numeric
 from model.equilibrium import TYPES
+
+
+def estimate(runs: pd.DataFrame, name: str) -> tuple[float, float, float]:
+    """One outcome over a group of successful runs, by the outcome's kind: (estimate, lo, hi) of a
+    share (Wilson), a mean (Student t) or a duration's Kaplan-Meier median (inf: not reached)."""
+    outcome = ALL_OUTCOMES[name]
+    if outcome.kind == "duration":
+        durations, observed = duration_columns(runs, name)
+        return kaplan_meier_median(durations, observed)
+    column = outcome.compute(runs) if len(runs) else pd.Series(dtype=float)
+    if outcome.kind == "share":
+        k, n = int(column.sum()), len(column)
+        return (k / n if n else math.nan, *wilson(k, n))
+    return mean_interval(column.dropna().to_numpy(float))
 
 
 def share_table(runs: pd.DataFrame, by: str | Sequence[str], column: str) -> pd.DataFrame:
@@ -74,7 +90,7 @@ def paired_table(
     """
     keys = [by] if isinstance(by, str) else list(by)
     frame = runs.assign(_y=numeric(runs, outcome))
-    levels = list(dict.fromkeys(sorted(frame[factor].unique(), key=_order)))
+    levels = list(dict.fromkeys(sorted(frame[factor].unique(), key=sort_key)))
     base = levels[0] if reference is None else reference
     if base not in levels:
         raise ValueError(f"reference level {base!r} of {factor} is not in the runs; levels: {levels}")
@@ -98,7 +114,7 @@ def paired_table(
     return pd.DataFrame(rows)
 
 
-def _order(value: object) -> tuple[int, object]:
+def sort_key(value: object) -> tuple[int, float | str]:
     """Sort key that puts numbers in numeric order and anything else after, by its text."""
     if isinstance(value, (bool, np.bool_)):
         return (0, int(value))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import pandas as pd
 
@@ -39,9 +40,10 @@ def rate_table(
     binned = pd.cut(dyads[by], edges, right=False)
     groups = dyads.groupby(binned, observed=False)
     counts = groups[event].agg(["size", "sum"])
-    hazard = groups["hazard"].mean()
+    hazard = groups["hazard"].mean().to_numpy(float)
     rows = []
-    for interval, (n, k) in counts.iterrows():
+    for index, (key, (n, k)) in enumerate(counts.iterrows()):
+        interval = cast(pd.Interval, key)
         lo, hi = wilson(int(k), int(n))
         rows.append(
             {
@@ -53,7 +55,7 @@ def rate_table(
                 "rate": k / n if n else math.nan,
                 "lo": lo,
                 "hi": hi,
-                "hazard": float(hazard[interval]) if n else math.nan,
+                "hazard": float(hazard[index]) if n else math.nan,
             }
         )
     return pd.DataFrame(rows)

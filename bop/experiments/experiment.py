@@ -18,7 +18,7 @@ from typing import Any, overload
 import numpy as np
 
 from model.model import BalanceOfPowerModel
-from model.params import PARAMS, Param, ParameterError, parse_mix, shown, validate
+from model.params import PARAMS, Param, ParameterError, nearest, parse_mix, shown, suggest, validate
 from model.scenarios import SCENARIOS, Scenario, get_scenario
 from model.scenarios.spec import InputError
 from model.scenarios.spec import read_toml as read_input
@@ -229,9 +229,7 @@ def parse_experiment(
                     f"{section}.scenario: set the scenario with the top-level key 'scenario'"
                 )
             if key not in specs:
-                raise ExperimentError(
-                    f"{section}.{key}: unknown parameter; known parameters: {', '.join(sorted(specs))}"
-                )
+                raise ExperimentError(f"{section}.{key}: unknown parameter; {suggest(key, specs)}")
     for a, b in itertools.combinations((("params", fixed), ("grid", grid), ("sample.ranges", ranges)), 2):
         for key in set(a[1]) & set(b[1]):
             raise ExperimentError(f"{b[0]}.{key}: parameter '{key}' is already set in [{a[0]}]")
@@ -434,7 +432,10 @@ def _check(spec: Param, value: Any, where: str) -> Any:
 def _no_unknown(raw: Mapping[str, Any], known: tuple[str, ...], prefix: str) -> None:
     for key in raw:
         if key not in known:
-            raise ExperimentError(f"{prefix}{key}: unknown key; allowed keys: {', '.join(known)}")
+            hint = f"did you mean {close}?" if (close := nearest(key, known)) else ""
+            raise ExperimentError(
+                f"{prefix}{key}: unknown key; {hint + ' ' if hint else ''}allowed keys: {', '.join(known)}"
+            )
 
 
 def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:

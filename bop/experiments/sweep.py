@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from bop.experiments import store
 from bop.experiments.experiment import Experiment, RunSpec, load_experiment
+from bop.experiments.progress import meter
 from bop.experiments.runner import RunOutput, run_one, worker_init
 from model.params import shown
 
@@ -60,6 +60,7 @@ class SweepResult:
     failed: int  # failed runs among those this call ran
     seconds: float
     executor: str
+    merged: store.Compaction | None = None  # what the final compaction did (None: parts kept)
 
 
 class InlineExecutor(cf.Executor):
@@ -207,14 +208,20 @@ def run_sweep(
     resume: bool = False,
     progress: bool | None = None,
     allow_version_change: bool = False,
+    force: bool = False,
+    compact: bool = True,
     say: Callable[[str], None] = note,
 ) -> SweepResult:
     """Run every run of `experiment` not yet in `out`, holding the folder's lock throughout.
 
     `text` is the experiment file kept in the manifest (default: the text it was read from). Ctrl-C and
     SIGTERM end the sweep with Stopped once the manifest says so; a folder problem is a SweepError.
+    `force` moves a sweep already in `out` aside (to `out.old-<time>`) and starts afresh; `compact`
+    merges the parts into one file per dataset at the end (False keeps them, as sweeps before did).
     """
-    with holding(out, say):
+    if force and resume:
+        raise SweepError("--force and --resume exclude each other: --force starts the sweep again")
+    with holding(out, say, force):
         return _run_locked(
             experiment,
             out,
@@ -226,16 +233,33 @@ def run_sweep(
             progress,
             allow_version_change,
             say,
+            compact,
         )
 
 
 @contextlib.contextmanager
-def holding(out: Path, say: Callable[[str], None]) -> Iterator[None]:
-    """Hold the folder's lock; say so when it takes over one a killed sweep left."""
+def holding(out: Path, say: Callable[[str], None], force: bool = False) -> Iterator[None]:
+    """Hold the folder's lock; say so when it takes over one a killed sweep left.
+
+    With `force`, a folder holding a sweep is moved aside once its lock is held (so no running sweep
+    loses its folder), and a fresh folder is locked in its place.
+    """
     with store.FolderLock(out) as lock:
         if lock.stale:
             say(f"took over the lock of {out} left by a sweep that is gone ({lock.stale})")
-        yield
+        if force and (out / store.MANIFEST).exists():
+            aside = store.move_aside(lock)
+            say(f"moved the sweep that was in {out} to {aside} (--force)")
+        elif force and not store.holds_only_leftovers(out):
+            raise SweepError(
+                f"{out} is not empty and holds no sweep (_manifest.json): --force moves only a sweep aside; "
+                "choose another --out"
+            )
+        else:
+            yield
+            return
+        with holding(out, say):
+            yield
 
 
 def _run_locked(
@@ -249,64 +273,79 @@ def _run_locked(
     progress: bool | None,
     allow_version_change: bool,
     say: Callable[[str], None],
+    compact: bool = True,
 ) -> SweepResult:
     manifest = prepare(experiment, out, text, resume, allow_version_change, say)
     finished = store.finished_runs(out)
     todo = (spec for spec in experiment.runs() if spec.run not in finished)
-    if progress is None:
-        progress = sys.stderr.isatty() and not os.environ.get("CI")
     start = time.perf_counter()
     signals = Signals()
-    # The executor opens first: a wrong scheduler address leaves no half-started sweep behind.
-    with signals.installed(), open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
-        session: dict[str, Any] = {"started": _now(), "executor": where, "commit": git_commit()["commit"]}
-        if manifest["versions"] != (now := versions()):
-            session["versions"] = now  # allowed by --allow-version-change, and recorded
-        manifest["sessions"].append(session)
-        manifest["status"] = "running"
-        with signals.held():
-            _save_manifest(out, manifest)
-        ran = failed = 0
-        status = "interrupted"
-        full: SweepError | None = None  # a write that failed (a full disk): raised once the manifest is saved
-        try:
-            with tqdm(
-                total=experiment.total,
-                initial=len(finished),
-                unit="run",
-                disable=not progress,
-                file=sys.stderr,
-                dynamic_ncols=True,
-            ) as bar:
-                for output in execute(executor, todo, slots):
-                    with signals.held():
-                        try:
-                            store.write_output(out, output)
-                        except OSError as err:
-                            full = SweepError(
-                                f"cannot write run {output.row['run']} to {out}: {err.strerror or err}; "
-                                "the finished runs are saved: make room, then finish with --resume"
-                            )
-                            break
-                    ran += 1
-                    failed += output.row["status"] != "ok"
-                    bar.update(1)
-            status = "complete" if full is None else "interrupted"
-        except Stopped as stop:
-            session["stopped_by"] = signal.Signals(stop.signum).name
-            raise
-        finally:
-            session.update(finished=_now(), ran=ran, failed=failed)
-            manifest.update(status=status, finished=session["finished"], counts=count_runs(out, experiment))
+    merged: store.Compaction | None = None
+    with signals.installed():
+        # The executor opens first: a wrong scheduler address leaves no half-started sweep behind.
+        with open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
+            session: dict[str, Any] = {"started": _now(), "executor": where, "commit": git_commit()["commit"]}
+            if manifest["versions"] != (now := versions()):
+                session["versions"] = now  # allowed by --allow-version-change, and recorded
+            manifest["sessions"].append(session)
+            manifest["status"] = "running"
             with signals.held():
-                try:
-                    store.write_manifest(out, manifest)
-                except OSError as err:  # the runs are saved; only the record of this session is not
-                    if full is None:
-                        say(f"could not update the manifest of {out} ({err.strerror or err}); runs are saved")
-        if full is not None:
-            raise full
-    return SweepResult(experiment.total, len(finished), ran, failed, time.perf_counter() - start, where)
+                _save_manifest(out, manifest)
+            ran = failed = 0
+            status = "interrupted"
+            full: SweepError | None = (
+                None  # a write that failed (a full disk): raised once the manifest is saved
+            )
+            try:
+                with meter(progress, experiment.name, experiment.total, len(finished)) as bar:
+                    for output in execute(executor, todo, slots):
+                        with signals.held():
+                            try:
+                                store.write_output(out, output)
+                            except OSError as err:
+                                full = SweepError(
+                                    f"cannot write run {output.row['run']} to {out}: {err.strerror or err}; "
+                                    "the finished runs are saved: make room, then finish with --resume"
+                                )
+                                break
+                        ran += 1
+                        failed += output.row["status"] != "ok"
+                        bar.update(1)
+                status = "complete" if full is None else "interrupted"
+            except Stopped as stop:
+                session["stopped_by"] = signal.Signals(stop.signum).name
+                raise
+            finally:
+                session.update(finished=_now(), ran=ran, failed=failed)
+                manifest.update(
+                    status=status, finished=session["finished"], counts=count_runs(out, experiment)
+                )
+                with signals.held():
+                    try:
+                        store.write_manifest(out, manifest)
+                    except OSError as err:  # the runs are saved; only the record of this session is not
+                        if full is None:
+                            reason = err.strerror or err
+                            say(f"could not update the manifest of {out} ({reason}); runs are saved")
+            if full is not None:
+                raise full
+        if compact:  # every run is done: one file per dataset, once the workers are gone
+            merged = merge_parts(out, say)
+    seconds = time.perf_counter() - start
+    return SweepResult(experiment.total, len(finished), ran, failed, seconds, where, merged)
+
+
+def merge_parts(out: Path, say: Callable[[str], None] = note) -> store.Compaction | None:
+    """Compact the folder's parts (its lock held); a failure keeps the parts, which read as they are."""
+    try:
+        return store.compact(out)
+    except (OSError, store.FolderError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        say(
+            f"could not compact the parts of {out} ({reason}); they are kept and read as they are: "
+            f"bop merge {out} compacts them later"
+        )
+        return None
 
 
 def _save_manifest(out: Path, manifest: dict[str, Any]) -> None:
@@ -403,14 +442,23 @@ def prepare(
     manifest = store.read_manifest(out)
     parsed = json.loads(json.dumps(experiment.to_dict(), default=str))
     if manifest is not None:
+        same = manifest["experiment"] == parsed
+        if not resume and same:
+            done = len(store.finished_runs(out))
+            raise SweepError(
+                f"{out} already holds a sweep of this experiment ({done} of {manifest['runs']} runs done): "
+                "add --resume to finish it, or --force to move it aside and start again"
+            )
         if not resume:
             raise SweepError(
-                f"{out} already holds a sweep: add --resume to finish it, or choose another --out"
+                f"{out} already holds a sweep of another experiment "
+                f"({shown(manifest['experiment'].get('name'))}): choose another --out, or --force to "
+                "move it aside and start this one"
             )
-        if manifest["experiment"] != parsed:
+        if not same:
             raise SweepError(
                 f"the experiment differs from the one the sweep in {out} was started with: "
-                "start it in another --out"
+                "start it in another --out, or --force to move that sweep aside"
             )
         if manifest.get("scenario_file") != _scenario_text(experiment):
             raise SweepError(
@@ -419,6 +467,13 @@ def prepare(
             )
         check_versions(manifest, out, allow_version_change, say)
         store.remove_temporaries(out)
+        broken = store.unreadable_compacted(out)
+        if broken:
+            moved = store.quarantine_compacted(out)
+            say(
+                f"{', '.join(broken)} unreadable: the compacted files ({len(moved)}) were moved to "
+                f"{out / store.QUARANTINE}/ and their runs run again"
+            )
         bad = store.unreadable_parts(out)
         if bad:
             moved = store.quarantine(out, set(bad))
@@ -473,12 +528,17 @@ def check_versions(
 
 def count_runs(out: Path, experiment: Experiment) -> dict[str, int]:
     """How many runs are finished, ok and failed, read part by part from the results."""
-    finished = ok = 0
-    for _, path in store.iter_parts(out, store.RESULTS):
-        statuses = pq.read_table(path, columns=["status"]).column("status").to_pylist()
-        finished += len(statuses)
-        ok += statuses.count("ok")
-    return {"total": experiment.total, "finished": finished, "ok": ok, "failed": finished - ok}
+    statuses: dict[int, str] = {}
+    compacted = store.compacted_path(out, store.RESULTS)
+    paths = [compacted] if os.path.exists(compacted) else []
+    for path in paths + [p for _, p in sorted(store.iter_parts(out, store.RESULTS))]:
+        table = pq.read_table(path, columns=["run", "status"])
+        for run, status in zip(
+            table.column("run").to_pylist(), table.column("status").to_pylist(), strict=True
+        ):
+            statuses.setdefault(run, status)  # a run both compacted and in a part counts once
+    ok = sum(status == "ok" for status in statuses.values())
+    return {"total": experiment.total, "finished": len(statuses), "ok": ok, "failed": len(statuses) - ok}
 
 
 def versions() -> dict[str, str | None]:

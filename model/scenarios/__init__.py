@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from model.params import ParameterError, shown
+from model.params import ParameterError, nearest, shown
 from model.scenarios import nmc_world, random_world
 from model.scenarios.from_file import scenario_from_file
 from model.scenarios.scenario import Scenario
@@ -58,7 +58,8 @@ def get_scenario(name: str) -> Scenario:
         return SCENARIOS[name]
     if name.endswith(".toml") or _is_file(name):
         return scenario_from_file(name)
-    raise ParameterError(f"parameter 'scenario' must be {allowed}, got {shown(name)}")
+    hint = f" (did you mean {close}?)" if (close := nearest(name, SCENARIOS)) else ""
+    raise ParameterError(f"parameter 'scenario' must be {allowed}, got {shown(name)}{hint}")
 
 
 def _is_file(name: str) -> bool:

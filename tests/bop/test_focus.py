@@ -79,8 +79,10 @@ def hand_logs():
             ]
     states = pd.DataFrame(rows, columns=["run", "step", "state", "share", "alliance", "alive", "felt_threat"])
     ties = pd.DataFrame(
-        [(0, 1, "K", "A", 0.6), (0, 1, "K", "B", 0.2), (0, 1, "K", "C", 0.2), (0, 3, "K", "A", 0.5)]
-        + [(1, 1, "K", "A", 0.3), (1, 1, "K", "B", 0.3)],
+        [
+            *[(0, 1, "K", "A", 0.6), (0, 1, "K", "B", 0.2), (0, 1, "K", "C", 0.2), (0, 3, "K", "A", 0.5)],
+            *[(1, 1, "K", "A", 0.3), (1, 1, "K", "B", 0.3)],
+        ],
         columns=["run", "step", "state", "partner", "tie"],
     )
     wars = pd.DataFrame(

@@ -65,3 +65,9 @@ def test_every_formula_section_is_present():
         "Parameters",
     ]:
         assert re.search(rf"^## \d+\. {heading}", ODD, re.M), heading
+
+
+def test_every_parameter_names_its_odd_section_and_the_section_exists():
+    headings = set(re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? ", ODD, re.M))
+    for name, spec in PARAMS.items():
+        assert spec.odd in headings, (name, spec.odd)

@@ -49,10 +49,11 @@ def same_tables(one: Path, other: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[Path, Path]:
-    """(experiment file, a sweep of it run once, uninterrupted)."""
+    """(experiment file, a sweep of it run once, uninterrupted, its parts not compacted: the folder a
+    sweep leaves just before it compacts, which the tests below damage part by part)."""
     folder = tmp_path_factory.mktemp("reference")
     path = write(folder, "tiny.toml", TINY)
-    run_sweep(load_experiment(path), folder / "whole", workers=1, progress=False)
+    run_sweep(load_experiment(path), folder / "whole", workers=1, progress=False, compact=False)
     return path, folder / "whole"
 
 
@@ -224,7 +225,9 @@ def test_unreadable_parts_are_quarantined_and_their_runs_run_again(reference, tm
     assert "results/part-000004.parquet" in quarantined and "events/part-000005.parquet" in quarantined
     same_tables(out, whole)
     assert store.unreadable_parts(out) == {}
-    pq.read_table(store.part_path(out, "model", 4))  # whole again
+    # whole again, and merged with the rest when the resume ended
+    assert set(pq.read_table(store.compacted_path(out, "model"))["run"].to_pylist()) == set(range(RUNS))
+    assert not (out / "model").exists()
 
 
 def test_a_results_part_with_a_sound_footer_but_no_row_is_not_trusted(reference, tmp_path):

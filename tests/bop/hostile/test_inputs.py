@@ -151,6 +151,13 @@ CASES: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
     ),
     ("report-of-a-file", lambda t: ["report", str(write(t, "f", "x"))], ("f",)),
     (
+        "report-outcome-5000-characters",
+        lambda t: ["report", str(_finished_sweep(t)), "--outcome", "x" * 5000],
+        ("--outcome", "characters)"),
+    ),
+    ("merge-of-a-file", lambda t: ["merge", str(write(t, "f", "x"))], ("f",)),
+    ("params-of-a-missing-scenario-file", lambda t: ["params", "--scenario", str(t / "w.toml")], ("w.toml",)),
+    (
         "experiment-is-a-device",
         lambda t: ["sweep", "/dev/zero", "--dry-run"],
         ("/dev/zero", "not a regular file"),
@@ -183,6 +190,13 @@ CASES: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
 def test_a_hostile_input_is_one_line_naming_the_field(tmp_path, make, words):
     outcome = bop(*make(tmp_path))
     assert_one_line_error(outcome, *words)
+
+
+def test_a_sweep_folder_that_cannot_serve_is_one_line_with_exit_1(tmp_path):
+    # not a bad option but a folder that does not fit it: exit 1, as for --compare on an unvaried factor
+    assert_one_line_error(bop("merge", folder(tmp_path, "empty")), "not a sweep folder", code=1)
+    outcome = bop("report", str(_finished_sweep(tmp_path)), "--x", "x" * 5000)
+    assert_one_line_error(outcome, "--x", "characters)", "is not varied", code=1)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="/sys refuses new entries, even to root, on Linux")
