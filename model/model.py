@@ -224,20 +224,21 @@ class BalanceOfPowerModel(mesa.Model):
             return self.reach_untrusted
         return self.reach_untrusted * (1.0 - self.params["tie_trust"] * self.ties)
 
-    def perceive(self, rows: np.ndarray) -> Situation:
-        """The situation as the states in `rows` see it now."""
+    def perceive(self, rows: np.ndarray, untrusted: bool = False) -> Situation:
+        """The situation as the states in `rows` see it now; `untrusted`: on the reach without the trust
+        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties)."""
         return perceive(
             rows,
             power=self.power,
             alive=self.alive,
             membership=self.alignments.membership,
-            reach=self.reach,
+            reach=self.reach_untrusted if untrusted else self.reach,
             revisionism=self.revisionism,
             strategy=self.strategy,
             distance=self.distance,
             params=self.params,
             pact=np.isin(self.strategy, defender_names()),
-            ties=self.ties if self.ties.any() else None,
+            ties=None if untrusted or not self.ties.any() else self.ties,
         )
 
     def update_ties(self) -> None:
@@ -250,18 +251,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.ties[:] = 0.0
         rows = np.flatnonzero(holders & (self.alignments.membership == UNALIGNED))
         if len(rows):
-            base = perceive(
-                rows,
-                power=self.power,
-                alive=self.alive,
-                membership=self.alignments.membership,
-                reach=self.reach_untrusted,
-                revisionism=self.revisionism,
-                strategy=self.strategy,
-                distance=self.distance,
-                params=self.params,
-                pact=np.isin(self.strategy, defender_names()),
-            )
+            base = self.perceive(rows, untrusted=True)
             for name in tie_names():
                 mask = self.strategy[rows] == name
                 rule = REGISTRY[name].ties
