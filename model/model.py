@@ -11,7 +11,7 @@ from mesa import DataCollector
 
 from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
-from agents.situation import Situation, perceive
+from agents.situation import Blocs, Situation, blocs_of, perceive
 from agents.state import State
 from agents.strategy import STAY, defender_names, tie_names
 from model import invariants, metrics, power
@@ -93,6 +93,9 @@ class BalanceOfPowerModel(mesa.Model):
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
+        self._blocs: Blocs | None = None  # the bloc structure, cached (`blocs`)
+        self._blocs_key: tuple[np.ndarray, ...] = ()
+        self._last_view: tuple[Any, ...] | None = None  # the last view of many states, and what it read
         self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
         self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.reach = self._perceive_reach()
@@ -226,20 +229,53 @@ class BalanceOfPowerModel(mesa.Model):
 
     def perceive(self, rows: np.ndarray, untrusted: bool = False) -> Situation:
         """The situation as the states in `rows` see it now; `untrusted`: on the reach without the trust
-        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties)."""
-        return perceive(
+        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties). A view of
+        many states is kept and handed out again while nothing it reads has changed (the year's last
+        measure is the next year's arming target)."""
+        reach = self.reach_untrusted if untrusted else self.reach
+        blocs = self.blocs()
+        many = len(rows) > 8
+        if many and self._last_view is not None:
+            last_rows, last_reach, last_blocs, last_ties, view = self._last_view
+            if (
+                last_reach is reach
+                and last_blocs is blocs
+                and np.array_equal(last_rows, rows)
+                and (untrusted or np.array_equal(last_ties, self.ties))
+            ):
+                return view
+        view = perceive(
             rows,
             power=self.power,
             alive=self.alive,
             membership=self.alignments.membership,
-            reach=self.reach_untrusted if untrusted else self.reach,
+            reach=reach,
             revisionism=self.revisionism,
             strategy=self.strategy,
             distance=self.distance,
             params=self.params,
-            pact=np.isin(self.strategy, defender_names()),
-            ties=None if untrusted or not self.ties.any() else self.ties,
+            ties=None if untrusted else self.ties,
+            blocs=blocs,
         )
+        if many:
+            self._last_view = (rows.copy(), reach, blocs, None if untrusted else self.ties.copy(), view)
+        return view
+
+    def blocs(self) -> Blocs:
+        """The bloc structure now (`agents.situation.blocs_of`), rebuilt only when power, life or a
+        membership has changed since it was last built: most perceptions in a step share one."""
+        membership = self.alignments.membership
+        key = self._blocs_key
+        if (
+            self._blocs is None
+            or not np.array_equal(key[0], self.power)
+            or not np.array_equal(key[1], self.alive)
+            or not np.array_equal(key[2], membership)
+        ):
+            pact = np.isin(self.strategy, defender_names())
+            self._blocs = blocs_of(self.power, self.alive, membership, pact, self.params)
+            self._blocs_key = (self.power.copy(), self.alive.copy(), membership.copy())
+        return self._blocs
 
     def update_ties(self) -> None:
         """Each unaligned living state whose strategy holds ties (hedging) chooses them afresh on the
