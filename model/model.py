@@ -95,7 +95,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.conflict = Conflict(self) if p["war"] else None
         self._blocs: Blocs | None = None  # the bloc structure, cached (`blocs`)
         self._blocs_key: tuple[np.ndarray, ...] = ()
-        self._last_view: tuple[Any, ...] | None = None  # the last view of many states, and what it read
+        self._views: dict[bool, tuple[Any, ...]] = {}  # the last view of many states, and what it read
         self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
         self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.reach = self._perceive_reach()
@@ -229,21 +229,22 @@ class BalanceOfPowerModel(mesa.Model):
 
     def perceive(self, rows: np.ndarray, untrusted: bool = False) -> Situation:
         """The situation as the states in `rows` see it now; `untrusted`: on the reach without the trust
-        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties). A view of
-        many states is kept and handed out again while nothing it reads has changed (the year's last
-        measure is the next year's arming target)."""
+        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties).
+
+        A view of many states is kept while nothing it reads has changed (the bloc structure, the reach,
+        the rows' ties): a request for any of its states is then its rows, the same numbers a fresh
+        build gives. So the movers of a year read the view realignment built until the first of them
+        moves, and the year's last measure is the next year's arming target."""
         reach = self.reach_untrusted if untrusted else self.reach
         blocs = self.blocs()
-        many = len(rows) > 8
-        if many and self._last_view is not None:
-            last_rows, last_reach, last_blocs, last_ties, view = self._last_view
-            if (
-                last_reach is reach
-                and last_blocs is blocs
-                and np.array_equal(last_rows, rows)
-                and (untrusted or np.array_equal(last_ties, self.ties))
-            ):
-                return view
+        kept = self._views.get(untrusted)
+        if kept is not None and kept[1] is reach and kept[2] is blocs:
+            view_rows, _, _, view_ties, view, position = kept
+            at = position[rows]
+            if (at >= 0).all() and (untrusted or np.array_equal(view_ties[rows], self.ties[rows])):
+                if len(rows) == len(view_rows) and np.array_equal(rows, view_rows):
+                    return view
+                return view.only(at)
         view = perceive(
             rows,
             power=self.power,
@@ -257,8 +258,11 @@ class BalanceOfPowerModel(mesa.Model):
             ties=None if untrusted else self.ties,
             blocs=blocs,
         )
-        if many:
-            self._last_view = (rows.copy(), reach, blocs, None if untrusted else self.ties.copy(), view)
+        if len(rows) > 8:
+            position = np.full(self.n, -1)
+            position[rows] = np.arange(len(rows))
+            ties = self.ties if untrusted else self.ties.copy()
+            self._views[untrusted] = (rows.copy(), reach, blocs, ties, view, position)
         return view
 
     def blocs(self) -> Blocs:

@@ -54,23 +54,27 @@ def tie_benefit(s: Situation) -> np.ndarray:
 def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
     """Per row, argmin over w of −Σ_k b_k·w_k + cost·Σ_k w_k² on 0 ≤ w_k ≤ 1, Σ_k w_k ≤ budget: the
     water-filling w_k = clip((b_k − ν) / (2·cost), 0, 1) with the least ν ≥ 0 that keeps the budget
-    (bisection to machine precision). The quadratic term is the penalty on exclusive alignment: the
-    cheaper concentration is, the more the ties pile onto the single best partner."""
+    (bisection to machine precision: it stops once no bound moves). The quadratic term is the penalty
+    on exclusive alignment: the cheaper concentration is, the more the ties pile onto the single best
+    partner."""
 
-    def ties_at(nu: np.ndarray) -> np.ndarray:
-        return np.clip((benefit - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
+    def ties_at(rows: np.ndarray, nu: np.ndarray) -> np.ndarray:
+        return np.clip((rows - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
 
-    low = np.zeros(len(benefit))
-    over = ties_at(low).sum(axis=1) > budget
+    ties = ties_at(benefit, np.zeros(len(benefit)))
+    over = ties.sum(axis=1) > budget
     if over.any():
-        high = np.where(over, benefit.max(axis=1, initial=0.0), 0.0)
+        rows = benefit[over]
+        low, high = np.zeros(len(rows)), rows.max(axis=1, initial=0.0)
         for _ in range(100):
             mid = (low + high) / 2
-            too_much = ties_at(mid).sum(axis=1) > budget
-            low = np.where(over & too_much, mid, low)
-            high = np.where(over & ~too_much, mid, high)
-        low = np.where(over, high, low)
-    return ties_at(low)
+            too_much = ties_at(rows, mid).sum(axis=1) > budget
+            new_low, new_high = np.where(too_much, mid, low), np.where(too_much, high, mid)
+            if np.array_equal(new_low, low) and np.array_equal(new_high, high):
+                break  # a fixed point: every further halving would repeat this one
+            low, high = new_low, new_high
+        ties[over] = ties_at(rows, high)
+    return ties
 
 
 def choose_ties(s: Situation) -> np.ndarray:

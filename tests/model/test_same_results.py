@@ -53,6 +53,7 @@ def run(seed: int, steps: int, params: dict[str, Any]) -> BalanceOfPowerModel:
 def use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """Swap every optimised kernel for its reference."""
     import agents.alliances
+    import agents.rules.hedge
     import agents.sides
     import model.conflict
     import model.metrics
@@ -61,6 +62,7 @@ def use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (agents.alliances, agents.sides, model.conflict, model.metrics):
         monkeypatch.setattr(module, "bloc_labels", kernels.bloc_labels)
     monkeypatch.setattr(model.metrics, "churn", kernels.churn)
+    monkeypatch.setattr(agents.rules.hedge, "fill", kernels.fill)
 
 
 def assert_same_run(lean: BalanceOfPowerModel, ref: BalanceOfPowerModel) -> None:
@@ -116,3 +118,13 @@ def test_bloc_labels_and_churn_match_the_reference(seed: int) -> None:
         for lean, ref in zip(bloc_labels(membership), kernels.bloc_labels(membership), strict=True):
             np.testing.assert_array_equal(lean, ref)
     assert churn(before, after) == kernels.churn(before, after)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_hedging_water_filling_matches_the_reference(seed: int) -> None:
+    from agents.rules.hedge import fill
+
+    rng = np.random.default_rng(seed)
+    benefit = np.maximum(rng.normal(0.1, 0.2, (int(rng.integers(1, 30)), 40)), 0.0)
+    for cost, budget in ((0.05, 1.0), (0.5, 0.3), (0.01, 3.0), (1.0, 100.0)):
+        np.testing.assert_array_equal(fill(benefit, cost, budget), kernels.fill(benefit, cost, budget))

@@ -28,3 +28,22 @@ def churn(before: np.ndarray, after: np.ndarray) -> float:
     shared = _pair_count(np.unique(joint, axis=0, return_counts=True)[1]) if both.any() else 0
     union = pairs_before + pairs_after - shared
     return 0.0 if union == 0 else 1.0 - shared / union
+
+
+def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
+    """Reference: hedging's water-filling by 100 halvings over every row (as before issue 19)."""
+
+    def ties_at(nu: np.ndarray) -> np.ndarray:
+        return np.clip((benefit - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
+
+    low = np.zeros(len(benefit))
+    over = ties_at(low).sum(axis=1) > budget
+    if over.any():
+        high = np.where(over, benefit.max(axis=1, initial=0.0), 0.0)
+        for _ in range(100):
+            mid = (low + high) / 2
+            too_much = ties_at(mid).sum(axis=1) > budget
+            low = np.where(over & too_much, mid, low)
+            high = np.where(over & ~too_much, mid, high)
+        low = np.where(over, high, low)
+    return ties_at(low)
