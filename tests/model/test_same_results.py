@@ -53,6 +53,7 @@ def run(seed: int, steps: int, params: dict[str, Any]) -> BalanceOfPowerModel:
 def use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """Swap every optimised kernel for its reference."""
     import agents.alliances
+    import agents.rules.buckpass
     import agents.rules.hedge
     import agents.sides
     import model.conflict
@@ -63,6 +64,7 @@ def use_reference(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(module, "bloc_labels", kernels.bloc_labels)
     monkeypatch.setattr(model.metrics, "churn", kernels.churn)
     monkeypatch.setattr(agents.rules.hedge, "fill", kernels.fill)
+    monkeypatch.setattr(agents.rules.buckpass, "buck_catcher", kernels.buck_catcher)
 
 
 def assert_same_run(lean: BalanceOfPowerModel, ref: BalanceOfPowerModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.alliances import UNALIGNED
+from agents.situation import Situation
 
 
 def bloc_labels(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,3 +48,24 @@ def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
             high = np.where(over & ~too_much, mid, high)
         low = np.where(over, high, low)
     return ties_at(low)
+
+
+def buck_catcher(s: Situation) -> np.ndarray:
+    """Reference: buck-passing's catcher test, finding the standing states' main threats anew for each
+    threat (as before issue 19)."""
+    o = s.params["offence_defence"]
+    result = np.zeros(len(s.rows), dtype=bool)
+    standing = s.is_alliance[s.labels] & (s.power > 0)
+    for m in np.unique(s.main[s.main >= 0]):
+        q = np.flatnonzero(s.main == m)
+        in_m = s.labels == m
+        holds = s.bloc_power[s.labels] >= (1 + o) * s.bloc_power[m]
+        k = np.flatnonzero(standing & ~in_m & holds)
+        k = k[s.main_of(k) == m]
+        if len(k) == 0:
+            continue
+        reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
+        i = s.rows[q]
+        nearer = (reach[k][None, :] < reach[i][:, None]) & (k[None, :] != i[:, None])
+        result[q] = nearer.any(axis=1)
+    return result
