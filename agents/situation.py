@@ -17,7 +17,7 @@ lowers it. The threat of i's own partners (O(i) without i) is the same formula w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -160,7 +160,8 @@ class Situation:
     pact: np.ndarray  # (N,) power each state commits to defending any attacked state (collective security)
     bloc_pact: np.ndarray  # (K,) of which in each bloc
     weighted: np.ndarray  # (R, K) Σ_{j∈B} p_j·reach_ij
-    side: np.ndarray  # (R, K) the power on the deciding state's side against each bloc (bloc, pact, ties)
+    side: np.ndarray  # (R, K), or (R, 1) when the same against every bloc: the power on the deciding
+    # state's side against each bloc (its bloc, the pact, ties)
     bloc_threat: np.ndarray  # (R, K) net threat of each bloc; own column: the partners' threat
     alone_threat: np.ndarray  # (R, K) the same as if the state stood alone (own column: partners)
     own: np.ndarray  # (R,) the deciding state's own bloc
@@ -265,10 +266,21 @@ class Situation:
         return np.maximum(threat.max(axis=1, initial=0.0), partners)
 
     def only(self, mask: np.ndarray) -> Situation:
-        """The same world, seen only by the deciding states selected by `mask`."""
-        return replace(
-            self,
+        """The same world, seen only by the deciding states selected by `mask` (a mask or positions)."""
+        return Situation(
             rows=self.rows[mask],
+            power=self.power,
+            revisionism=self.revisionism,
+            strategy=self.strategy,
+            distance=self.distance,
+            reach=self.reach,
+            labels=self.labels,
+            bloc_power=self.bloc_power,
+            leader=self.leader,
+            is_alliance=self.is_alliance,
+            predominance=self.predominance,
+            pact=self.pact,
+            bloc_pact=self.bloc_pact,
             weighted=self.weighted[mask],
             side=self.side[mask],
             bloc_threat=self.bloc_threat[mask],
@@ -278,6 +290,8 @@ class Situation:
             tau=self.tau[mask],
             tau_alone=self.tau_alone[mask],
             partner_threat=self.partner_threat[mask],
+            params=self.params,
+            blocs=self.blocs,
         )
 
 
@@ -333,9 +347,12 @@ def perceive(
     r = np.arange(len(rows))
     own = labels[rows]
     p_own, p_i = bloc_power[own], p[rows]
-    own_side = p_own[:, None] + np.maximum(b.pact_out[own][:, None] - bloc_pact[None, :], 0.0)
-    alone_side = p_i[:, None] + np.maximum(b.pact_total - b.pact[rows][:, None] - bloc_pact[None, :], 0.0)
-    partner_side = p_i + b.pact_out[own]
+    if b.pact_total > 0:
+        own_side = p_own[:, None] + np.maximum(b.pact_out[own][:, None] - bloc_pact[None, :], 0.0)
+        alone_side = p_i[:, None] + np.maximum(b.pact_total - b.pact[rows][:, None] - bloc_pact, 0.0)
+        partner_side = p_i + b.pact_out[own]
+    else:  # no collective pact: each side is what the state or its bloc brings (x + 0 is x)
+        own_side, alone_side, partner_side = p_own[:, None], p_i[:, None], p_i
     if ties is not None and ties[rows].any():
         # expected aid of partners, Σ_k w_ik·p_k, from those outside its own bloc and outside B
         aid_in = b.weighted(ties[rows])  # (R, K) Σ_{k∈B} w_ik·p_k
@@ -351,7 +368,7 @@ def perceive(
     # (with the pact and any tied partners outside its alliance on its side)
     rest = p_own - p_i
     rest_share = rest / b.total if b.total > 0 else np.zeros(len(rows))
-    partners = net_threat(weighted[r, own][:, None], rest[:, None], partner_side[:, None], a)[:, 0]
+    partners = net_threat(weighted[r, own], rest, partner_side, a)
     rest_pred = predominance_of(rest_share, params)
     partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
     bloc_threat[r, own] = partner_threat

@@ -94,7 +94,7 @@ class BalanceOfPowerModel(mesa.Model):
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
         self._blocs: Blocs | None = None  # the bloc structure, cached (`blocs`)
-        self._blocs_key: tuple[np.ndarray, ...] = ()
+        self._blocs_key: tuple[bytes, ...] = ()
         self._views: dict[bool, tuple[Any, ...]] = {}  # the last view of many states, and what it read
         self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
         self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -241,7 +241,7 @@ class BalanceOfPowerModel(mesa.Model):
         if kept is not None and kept[1] is reach and kept[2] is blocs:
             view_rows, _, _, view_ties, view, position = kept
             at = position[rows]
-            if (at >= 0).all() and (untrusted or np.array_equal(view_ties[rows], self.ties[rows])):
+            if (at >= 0).all() and (untrusted or view_ties[rows].tobytes() == self.ties[rows].tobytes()):
                 if len(rows) == len(view_rows) and np.array_equal(rows, view_rows):
                     return view
                 return view.only(at)
@@ -267,18 +267,14 @@ class BalanceOfPowerModel(mesa.Model):
 
     def blocs(self) -> Blocs:
         """The bloc structure now (`agents.situation.blocs_of`), rebuilt only when power, life or a
-        membership has changed since it was last built: most perceptions in a step share one."""
-        membership = self.alignments.membership
-        key = self._blocs_key
-        if (
-            self._blocs is None
-            or not np.array_equal(key[0], self.power)
-            or not np.array_equal(key[1], self.alive)
-            or not np.array_equal(key[2], membership)
-        ):
+        membership has changed since it was last built: most perceptions in a step share one. The arrays
+        are compared byte for byte (cheaper than array_equal's checks; a changed bit rebuilds)."""
+        key = (self.power.tobytes(), self.alive.tobytes(), self.alignments.membership.tobytes())
+        if self._blocs is None or key != self._blocs_key:
             pact = np.isin(self.strategy, defender_names())
+            membership = self.alignments.membership
             self._blocs = blocs_of(self.power, self.alive, membership, pact, self.params)
-            self._blocs_key = (self.power.copy(), self.alive.copy(), membership.copy())
+            self._blocs_key = key
         return self._blocs
 
     def update_ties(self) -> None:

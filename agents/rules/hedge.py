@@ -58,21 +58,26 @@ def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
     on exclusive alignment: the cheaper concentration is, the more the ties pile onto the single best
     partner."""
 
-    def ties_at(rows: np.ndarray, nu: np.ndarray) -> np.ndarray:
-        return np.clip((rows - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
+    def ties_at(rows: np.ndarray, nu: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        out = np.subtract(rows, nu[:, None], out=out)
+        np.divide(out, 2.0 * cost, out=out)
+        return np.minimum(np.maximum(out, 0.0, out=out), 1.0, out=out)  # clip to [0, 1]
 
     ties = ties_at(benefit, np.zeros(len(benefit)))
     over = ties.sum(axis=1) > budget
     if over.any():
         rows = benefit[over]
         low, high = np.zeros(len(rows)), rows.max(axis=1, initial=0.0)
-        for _ in range(100):
+        work = np.empty_like(rows)
+        for halving in range(100):
+            if halving % 4 == 0:  # a fixed point is checked for every fourth halving (the rest repeat it)
+                before = np.concatenate([low, high])
             mid = (low + high) / 2
-            too_much = ties_at(rows, mid).sum(axis=1) > budget
-            new_low, new_high = np.where(too_much, mid, low), np.where(too_much, high, mid)
-            if np.array_equal(new_low, low) and np.array_equal(new_high, high):
+            too_much = ties_at(rows, mid, work).sum(axis=1) > budget
+            np.copyto(low, mid, where=too_much)
+            np.copyto(high, mid, where=~too_much)
+            if halving % 4 == 0 and np.array_equal(before, np.concatenate([low, high])):
                 break  # a fixed point: every further halving would repeat this one
-            low, high = new_low, new_high
         ties[over] = ties_at(rows, high)
     return ties
 
