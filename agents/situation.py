@@ -341,7 +341,8 @@ def perceive(
     when given, is `blocs_of` the same power, alive, membership and pact (the model caches it)."""
     b = blocs if blocs is not None else blocs_of(power, alive, membership, pact, params)
     p, labels, bloc_power, bloc_pact, pred = b.power, b.labels, b.bloc_power, b.bloc_pact, b.predominance
-    weighted = b.weighted(reach[rows])
+    everyone = len(rows) == len(p) and bool((rows[1:] > rows[:-1]).all())  # all states, in order
+    weighted = b.weighted(reach if everyone else reach[rows])  # (the gather copies reach once anyway)
     a = params["power_exponent"]
 
     r = np.arange(len(rows))
@@ -353,9 +354,10 @@ def perceive(
         partner_side = p_i + b.pact_out[own]
     else:  # no collective pact: each side is what the state or its bloc brings (x + 0 is x)
         own_side, alone_side, partner_side = p_own[:, None], p_i[:, None], p_i
-    if ties is not None and ties[rows].any():
+    tied = None if ties is None else ties if everyone else ties[rows]
+    if tied is not None and tied.any():
         # expected aid of partners, Σ_k w_ik·p_k, from those outside its own bloc and outside B
-        aid_in = b.weighted(ties[rows])  # (R, K) Σ_{k∈B} w_ik·p_k
+        aid_in = b.weighted(tied)  # (R, K) Σ_{k∈B} w_ik·p_k
         aid_out = aid_in.sum(axis=1) - aid_in[r, own]
         own_side = own_side + aid_out[:, None] - aid_in
         alone_side = alone_side + aid_out[:, None] - aid_in
