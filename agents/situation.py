@@ -17,7 +17,7 @@ lowers it. The threat of i's own partners (O(i) without i) is the same formula w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -84,6 +84,8 @@ class Blocs:
     starts: np.ndarray  # where each bloc's run starts in `order`
     heads: np.ndarray  # the bloc of each run
     power_order: np.ndarray  # power[order]
+    # each bloc's threat to every bloc (`Situation.threat_to_blocs`) on a reach, found once per reach
+    memo: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def k(self) -> int:
@@ -221,7 +223,11 @@ class Situation:
 
     def threat_to_blocs(self, bloc: int) -> np.ndarray:
         """(K,) the threat bloc `bloc` poses to every bloc, as each bloc's leader sees it net of its own
-        bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""
+        bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|)). Found
+        once per bloc structure and reach, and handed out read-only."""
+        kept = self.blocs.memo.get(bloc)
+        if kept is not None and kept[0] is self.reach:
+            return kept[1]
         members = self.blocs.members(bloc)
         n = self.reach.shape[1]
         weighted = np.take(self.reach, (self.leader * n)[:, None] + members[None, :]) @ self.power[members]
@@ -230,6 +236,8 @@ class Situation:
         threat = net_threat(weighted, self.bloc_power[bloc], side, self.params["power_exponent"])
         threat = threat + self.predominance[bloc]
         threat[bloc] = 0.0
+        threat.setflags(write=False)
+        self.blocs.memo[bloc] = (self.reach, threat)  # the reach is held, so its id is never reused
         return threat
 
     @property
