@@ -86,6 +86,8 @@ class Blocs:
     power_order: np.ndarray  # power[order]
     # each bloc's threat to every bloc (`Situation.threat_to_blocs`) on a reach, found once per reach
     memo: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    # the main threat of states found so far on a reach (`Situation.stands_against`; -2: not yet)
+    standing_memo: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
 
     @property
     def k(self) -> int:
@@ -207,6 +209,18 @@ class Situation:
         threat[np.arange(len(states)), own] = -np.inf
         main = np.argmax(threat, axis=1)
         return np.where(np.isfinite(threat.max(axis=1, initial=-np.inf)), main, -1)
+
+    def stands_against(self, states: np.ndarray) -> np.ndarray:
+        """(n,) `main_of` the given states, each found once per bloc structure and reach (kept on the
+        bloc structure, so the deciding states of a year share what earlier ones found)."""
+        memo = self.blocs.standing_memo
+        if not memo or memo[0][0] is not self.reach:
+            memo[:] = [(self.reach, np.full(len(self.power), -2))]  # the reach is held: its id stays
+        known = memo[0][1]
+        missing = states[known[states] == -2]
+        if len(missing):
+            known[missing] = self.main_of(missing)
+        return known[states]
 
     def threat_to_states(self, bloc: int) -> np.ndarray:
         """(N,) the threat bloc `bloc` poses to every state as if each stood alone (predominance

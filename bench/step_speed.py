@@ -62,7 +62,7 @@ def mesa_ratio(n: int, pairs: int = 3) -> None:
     verdict = "" if n != 200 else (" (meets the 40x target)" if ratio >= 40 else " (MISSES the 40x target)")
     print(
         f"{n:>4} agents: Mesa alliance_formation {np.median(theirs):7.2f} ms/step, this model "
-        f"{np.median(ours):6.2f} ms/step: {ratio:5.1f}x faster{verdict}   "
+        f"{np.median(ours):6.2f} ms/step: {ratio:5.1f}x its speed{verdict}   "
         f"(pairs {', '.join(f'{r:.1f}' for r in ratios)}; {load()})"
     )
 

@@ -54,16 +54,12 @@ def buck_catcher(s: Situation) -> np.ndarray:
     o = s.params["offence_defence"]
     result = np.zeros(len(s.rows), dtype=bool)
     standing = s.is_alliance[s.labels] & (s.power > 0)
-    stands_against: np.ndarray | None = None  # each standing state's own main threat, found once
     for m in np.unique(s.main[s.main >= 0]):
         q = np.flatnonzero(s.main == m)
         in_m = s.labels == m
         holds = s.bloc_power[s.labels] >= (1 + o) * s.bloc_power[m]
         k = np.flatnonzero(standing & ~in_m & holds)
-        if len(k) and stands_against is None:
-            stands_against = np.full(len(s.power), -1)
-            stands_against[standing] = s.main_of(np.flatnonzero(standing))
-        k = k[stands_against[k] == m] if stands_against is not None else k
+        k = k[s.stands_against(k) == m]  # each state's own main threat, found once per bloc structure
         if len(k) == 0:
             continue
         reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
