@@ -324,9 +324,12 @@ class BalanceOfPowerModel(mesa.Model):
         # the greatest threat any member would feel standing alone, from outside or from a partner (the
         # threat the alliance answers; a bandwagon alliance is held together by its own leader's threat)
         felt = np.maximum(situation.tau_alone, situation.partner_threat)
+        ids = membership[members]  # each alliance's worst, by one sort of its members (max is exact)
+        order = np.argsort(ids, kind="stable")
+        starts = np.flatnonzero(np.r_[True, ids[order][1:] != ids[order][:-1]])
+        worst = dict(zip(ids[order][starts].tolist(), np.maximum.reduceat(felt[order], starts), strict=True))
         for alliance in list(self.alignments.alliances.values()):
-            worst = felt[np.isin(members, alliance.members)].max()
-            if worst < self.params["threat_exit"]:
+            if worst[alliance.id] < self.params["threat_exit"]:
                 self.alignments.dissolve(alliance.id, self.steps, "threat_receded")
 
     def check_invariants(self) -> None:
