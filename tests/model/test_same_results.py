@@ -130,3 +130,23 @@ def test_hedging_water_filling_matches_the_reference(seed: int) -> None:
     benefit = np.maximum(rng.normal(0.1, 0.2, (int(rng.integers(1, 30)), 40)), 0.0)
     for cost, budget in ((0.05, 1.0), (0.5, 0.3), (0.01, 3.0), (1.0, 100.0)):
         np.testing.assert_array_equal(fill(benefit, cost, budget), kernels.fill(benefit, cost, budget))
+
+
+def test_a_view_is_rebuilt_when_power_membership_or_ties_change_in_place() -> None:
+    """The cached bloc structure and the kept view of all states never outlive what they read."""
+    model = BalanceOfPowerModel(rng=3, n_states=12)
+    model.step()
+    rows = np.flatnonzero(model.alive)
+    before = model.perceive(rows[:1]).tau[0]
+    assert model.perceive(rows).tau[0] == before  # the kept view and a fresh row agree
+
+    model.power[rows[1]] *= 3.0  # in place, as war and tests do
+    fresh = reference_perceive(model, rows[:1]).tau[0]
+    assert model.perceive(rows[:1]).tau[0] == fresh != before
+
+    model.alignments.form([int(rows[0]), int(rows[2])], model.steps, "test")
+    np.testing.assert_array_equal(model.perceive(rows).tau, reference_perceive(model, rows).tau)
+
+    model.ties[rows[3], rows[4]] = 0.8  # a tie set by hand changes that row's view
+    np.testing.assert_array_equal(model.perceive(rows[3:4]).side, reference_perceive(model, rows[3:4]).side)
+    np.testing.assert_array_equal(model.perceive(rows).tau, reference_perceive(model, rows).tau)
