@@ -17,14 +17,26 @@ EVENT_COLUMNS = ("step", "event", "state", "state_index", "alliance", "reason", 
 
 
 def bloc_labels(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Number the blocs (each alliance, and each unaligned state alone) 0..K-1.
+    """Number the blocs (each unaligned state alone, and each alliance) 0..K-1.
 
-    Returns (is_alliance per bloc, bloc label per state); blocs are ordered alliances first, by id.
+    Returns (is_alliance per bloc, bloc label per state). The unaligned states come first, the highest
+    index first, then the alliances by id (the order of sorted keys −1−i and ids; O(N + largest id),
+    without a sort).
     """
-    n = len(membership)
-    keys = np.where(membership != UNALIGNED, membership, -1 - np.arange(n))
-    bloc_keys, labels = np.unique(keys, return_inverse=True)
-    return bloc_keys >= 0, labels
+    aligned = membership != UNALIGNED
+    lone = np.flatnonzero(~aligned)
+    labels = np.empty(len(membership), dtype=np.intp)
+    labels[lone] = np.arange(len(lone) - 1, -1, -1)
+    ids = membership[aligned]
+    alliances = 0
+    if len(ids):
+        present = np.zeros(int(ids.max()) + 1, dtype=bool)
+        present[ids] = True
+        labels[aligned] = len(lone) + np.cumsum(present)[ids] - 1
+        alliances = int(np.count_nonzero(present))
+    is_alliance = np.zeros(len(lone) + alliances, dtype=bool)
+    is_alliance[len(lone) :] = True
+    return is_alliance, labels
 
 
 @dataclass

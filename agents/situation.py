@@ -17,7 +17,7 @@ lowers it. The threat of i's own partners (O(i) without i) is the same formula w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,14 +56,94 @@ def net_threat(
 
     `weighted` is W (R, K), `bloc_power` P_B (K,), `own_power` the power i's side brings, broadcastable
     to (R, K)."""
-    p_b = np.broadcast_to(bloc_power, weighted.shape)
-    denom = np.broadcast_to(own_power + p_b, weighted.shape)
-    ok = (p_b > 0) & (denom > 0)
-    out = np.zeros(weighted.shape)
+    denom = own_power + bloc_power
+    ok = (bloc_power > 0) & (denom > 0)
     if exponent == 1.0:
-        return np.divide(weighted, denom, out=out, where=ok)
-    relative = np.divide(p_b, denom, out=np.zeros(weighted.shape), where=ok)
-    return np.divide(relative**exponent * weighted, p_b, out=out, where=ok)
+        return np.divide(weighted, denom, out=np.zeros(weighted.shape), where=ok)
+    relative = np.divide(bloc_power, denom, out=np.zeros(weighted.shape), where=ok)
+    return np.divide(relative**exponent * weighted, bloc_power, out=np.zeros(weighted.shape), where=ok)
+
+
+@dataclass(frozen=True, eq=False)
+class Blocs:
+    """The bloc structure of the world at one moment, which every deciding state shares: built once per
+    change of power or membership (`blocs_of`) and reused by every `perceive` until then."""
+
+    power: np.ndarray  # (N,) power, 0 for the dead
+    labels: np.ndarray  # (N,) bloc of each state
+    is_alliance: np.ndarray  # (K,)
+    bloc_power: np.ndarray  # (K,)
+    pact: np.ndarray  # (N,) power each state commits to the collective pact
+    bloc_pact: np.ndarray  # (K,)
+    pact_total: float  # Σ pact
+    pact_out: np.ndarray  # (K,) pact power outside each bloc
+    total: float  # Σ power
+    leader: np.ndarray  # (K,) strongest member of each bloc
+    predominance: np.ndarray  # (K,) π of each bloc's share (0 for an empty bloc)
+    order: np.ndarray  # (N,) states grouped by bloc (stable), for the W reductions
+    starts: np.ndarray  # where each bloc's run starts in `order`
+    heads: np.ndarray  # the bloc of each run
+    power_order: np.ndarray  # power[order]
+    # each bloc's threat to every bloc (`Situation.threat_to_blocs`) on a reach, found once per reach
+    memo: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    # the main threat of states found so far on a reach (`Situation.stands_against`; -2: not yet)
+    standing_memo: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
+
+    @property
+    def k(self) -> int:
+        """Number of blocs."""
+        return len(self.is_alliance)
+
+    def weighted(self, reach_rows: np.ndarray) -> np.ndarray:
+        """(R, K) W_iB = Σ_{j∈B} p_j · reach_ij, as `weighted_reach` computes it, on the cached grouping."""
+        out = np.zeros((reach_rows.shape[0], self.k))
+        if len(self.order):
+            grouped = np.take(reach_rows, self.order, axis=1)
+            grouped *= self.power_order
+            out[:, self.heads] = np.add.reduceat(grouped, self.starts, axis=1)
+        return out
+
+    def members(self, bloc: int) -> np.ndarray:
+        """The members of a bloc, by index (every bloc has one or more)."""
+        return self.order[self.starts[bloc] : self.starts[bloc + 1] if bloc + 1 < self.k else None]
+
+
+def blocs_of(
+    power: np.ndarray,
+    alive: np.ndarray,
+    membership: np.ndarray,
+    pact: np.ndarray | None,
+    params: dict[str, Any],
+) -> Blocs:
+    """The bloc structure from the model's arrays (O(N log N)); `pact` marks the collective pact's states."""
+    p = np.where(alive, power, 0.0)
+    is_alliance, labels = bloc_labels(membership)
+    k = len(is_alliance)
+    bloc_power = np.bincount(labels, weights=p, minlength=k)
+    committed = np.where(pact, p, 0.0) if pact is not None else np.zeros(len(p))
+    bloc_pact = np.bincount(labels, weights=committed, minlength=k)
+    total = bloc_power.sum()
+    pred = predominance_of(bloc_power / total, params)
+    order = np.argsort(labels, kind="stable")
+    grouped = labels[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    return Blocs(
+        power=p,
+        labels=labels,
+        is_alliance=is_alliance,
+        bloc_power=bloc_power,
+        pact=committed,
+        bloc_pact=bloc_pact,
+        pact_total=committed.sum(),
+        pact_out=committed.sum() - bloc_pact,
+        total=total,
+        leader=bloc_leaders(p, labels, k),
+        predominance=np.where(bloc_power > 0, pred, 0.0),
+        order=order,
+        starts=starts,
+        heads=grouped[starts],
+        power_order=p[order],
+    )
 
 
 @dataclass(frozen=True)
@@ -84,7 +164,8 @@ class Situation:
     pact: np.ndarray  # (N,) power each state commits to defending any attacked state (collective security)
     bloc_pact: np.ndarray  # (K,) of which in each bloc
     weighted: np.ndarray  # (R, K) Σ_{j∈B} p_j·reach_ij
-    side: np.ndarray  # (R, K) the power on the deciding state's side against each bloc (bloc, pact, ties)
+    side: np.ndarray  # (R, K), or (R, 1) when the same against every bloc: the power on the deciding
+    # state's side against each bloc (its bloc, the pact, ties)
     bloc_threat: np.ndarray  # (R, K) net threat of each bloc; own column: the partners' threat
     alone_threat: np.ndarray  # (R, K) the same as if the state stood alone (own column: partners)
     own: np.ndarray  # (R,) the deciding state's own bloc
@@ -93,11 +174,12 @@ class Situation:
     tau_alone: np.ndarray  # (R,) greatest threat from another bloc were it alone (= tau if unaligned)
     partner_threat: np.ndarray  # (R,) threat of the rest of its own alliance to it, as if alone
     params: dict[str, Any]
+    blocs: Blocs  # the bloc structure the above come from (shared by every situation until it changes)
 
     @property
     def total_power(self) -> float:
         """Power of all living states."""
-        return float(self.bloc_power.sum())
+        return float(self.blocs.total)
 
     @property
     def aligned(self) -> np.ndarray:
@@ -113,14 +195,13 @@ class Situation:
         """(n, K) the power on a state's side against each bloc: what its side brings (`base`, of which
         `base_pact` is committed to the pact) plus the collective pact's power outside its side and
         outside that bloc (a standing commitment to defend any attacked state; docs/ODD.md §7.2)."""
-        outside = self.pact.sum() - base_pact
+        outside = self.blocs.pact_total - base_pact
         return base[:, None] + np.maximum(outside[:, None] - self.bloc_pact[None, :], 0.0)
 
     def main_of(self, states: np.ndarray) -> np.ndarray:
         """(n,) the main threat (bloc, by net threat; -1 if none) of any states, not only the deciding
         ones: what they stand against (O(n·N))."""
-        k = len(self.bloc_power)
-        weighted = weighted_reach(self.reach[states], self.power, self.labels, k)
+        weighted = self.blocs.weighted(self.reach[states])
         own = self.labels[states]
         side = self.side_power(self.bloc_power[own], self.bloc_pact[own])
         threat = net_threat(weighted, self.bloc_power, side, self.params["power_exponent"])
@@ -128,6 +209,18 @@ class Situation:
         threat[np.arange(len(states)), own] = -np.inf
         main = np.argmax(threat, axis=1)
         return np.where(np.isfinite(threat.max(axis=1, initial=-np.inf)), main, -1)
+
+    def stands_against(self, states: np.ndarray) -> np.ndarray:
+        """(n,) `main_of` the given states, each found once per bloc structure and reach (kept on the
+        bloc structure, so the deciding states of a year share what earlier ones found)."""
+        memo = self.blocs.standing_memo
+        if not memo or memo[0][0] is not self.reach:
+            memo[:] = [(self.reach, np.full(len(self.power), -2))]  # the reach is held: its id stays
+        known = memo[0][1]
+        missing = states[known[states] == -2]
+        if len(missing):
+            known[missing] = self.main_of(missing)
+        return known[states]
 
     def threat_to_states(self, bloc: int) -> np.ndarray:
         """(N,) the threat bloc `bloc` poses to every state as if each stood alone (predominance
@@ -144,15 +237,21 @@ class Situation:
 
     def threat_to_blocs(self, bloc: int) -> np.ndarray:
         """(K,) the threat bloc `bloc` poses to every bloc, as each bloc's leader sees it net of its own
-        bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|))."""
-        members = self.labels == bloc
-        weighted = self.reach[np.ix_(self.leader, members)] @ self.power[members]
-        side = self.side_power(self.bloc_power, self.bloc_pact)[:, bloc : bloc + 1]
-        threat = net_threat(
-            weighted[:, None], self.bloc_power[bloc : bloc + 1], side, self.params["power_exponent"]
-        )[:, 0]
+        bloc (predominance included; 0 to itself): whom else a threat threatens (O(K·|bloc|)). Found
+        once per bloc structure and reach, and handed out read-only."""
+        kept = self.blocs.memo.get(bloc)
+        if kept is not None and kept[0] is self.reach:
+            return kept[1]
+        members = self.blocs.members(bloc)
+        n = self.reach.shape[1]
+        weighted = np.take(self.reach, (self.leader * n)[:, None] + members[None, :]) @ self.power[members]
+        outside = self.blocs.pact_out - self.bloc_pact[bloc]
+        side = self.bloc_power + np.maximum(outside, 0.0)
+        threat = net_threat(weighted, self.bloc_power[bloc], side, self.params["power_exponent"])
         threat = threat + self.predominance[bloc]
         threat[bloc] = 0.0
+        threat.setflags(write=False)
+        self.blocs.memo[bloc] = (self.reach, threat)  # the reach is held, so its id is never reused
         return threat
 
     @property
@@ -170,7 +269,7 @@ class Situation:
         reach_a = self.reach[self.rows, applicant]
         gone = self.labels[applicant]
         weighted = self.weighted.copy()
-        bloc_power = np.broadcast_to(self.bloc_power, weighted.shape).copy()
+        bloc_power = np.tile(self.bloc_power, (len(r), 1))
         weighted[r, gone] -= p_a * reach_a
         bloc_power[r, gone] -= p_a
         pred = predominance_of(bloc_power / self.total_power, p)
@@ -180,7 +279,8 @@ class Situation:
         threat[r, self.own] = -np.inf
         rest = self.own_power - self.power[self.rows] + p_a
         with_applicant = (self.weighted[r, self.own] + p_a * reach_a)[:, None]
-        alone = self.power[self.rows] + self.pact.sum() - self.bloc_pact[self.own] - self.pact[applicant]
+        p_i = self.power[self.rows]
+        alone = p_i + self.blocs.pact_total - self.bloc_pact[self.own] - self.pact[applicant]
         partners = net_threat(
             with_applicant, rest[:, None], np.maximum(alone, self.power[self.rows])[:, None], a
         )[:, 0]
@@ -188,10 +288,21 @@ class Situation:
         return np.maximum(threat.max(axis=1, initial=0.0), partners)
 
     def only(self, mask: np.ndarray) -> Situation:
-        """The same world, seen only by the deciding states selected by `mask`."""
-        return replace(
-            self,
+        """The same world, seen only by the deciding states selected by `mask` (a mask or positions)."""
+        return Situation(
             rows=self.rows[mask],
+            power=self.power,
+            revisionism=self.revisionism,
+            strategy=self.strategy,
+            distance=self.distance,
+            reach=self.reach,
+            labels=self.labels,
+            bloc_power=self.bloc_power,
+            leader=self.leader,
+            is_alliance=self.is_alliance,
+            predominance=self.predominance,
+            pact=self.pact,
+            bloc_pact=self.bloc_pact,
             weighted=self.weighted[mask],
             side=self.side[mask],
             bloc_threat=self.bloc_threat[mask],
@@ -201,6 +312,8 @@ class Situation:
             tau=self.tau[mask],
             tau_alone=self.tau_alone[mask],
             partner_threat=self.partner_threat[mask],
+            params=self.params,
+            blocs=self.blocs,
         )
 
 
@@ -242,52 +355,50 @@ def perceive(
     params: dict[str, Any],
     pact: np.ndarray | None = None,
     ties: np.ndarray | None = None,
+    blocs: Blocs | None = None,
 ) -> Situation:
     """Build the situation of the states in `rows` from the model's arrays (O(N·R) numpy work).
     `pact` marks the states committed to defend any attacked state (collective security); `ties`
-    (N, N) are the graded partnership ties w_ik, whose expected aid counts on a state's side."""
-    p = np.where(alive, power, 0.0)
-    is_alliance, labels = bloc_labels(membership)
-    k = len(is_alliance)
-    bloc_power = np.bincount(labels, weights=p, minlength=k)
-    committed = np.where(pact, p, 0.0) if pact is not None else np.zeros(len(p))
-    bloc_pact = np.bincount(labels, weights=committed, minlength=k)
-    total = bloc_power.sum()
-    leader = bloc_leaders(p, labels, k)
-    pred = predominance_of(bloc_power / total, params)
-    pred = np.where(bloc_power > 0, pred, 0.0)
-    weighted = weighted_reach(reach[rows], p, labels, k)
+    (N, N) are the graded partnership ties w_ik, whose expected aid counts on a state's side; `blocs`,
+    when given, is `blocs_of` the same power, alive, membership and pact (the model caches it)."""
+    b = blocs if blocs is not None else blocs_of(power, alive, membership, pact, params)
+    p, labels, bloc_power, bloc_pact, pred = b.power, b.labels, b.bloc_power, b.bloc_pact, b.predominance
+    everyone = len(rows) == len(p) and bool((rows[1:] > rows[:-1]).all())  # all states, in order
+    weighted = b.weighted(reach if everyone else reach[rows])  # (the gather copies reach once anyway)
     a = params["power_exponent"]
 
     r = np.arange(len(rows))
     own = labels[rows]
     p_own, p_i = bloc_power[own], p[rows]
-    pact_out = committed.sum() - bloc_pact  # (K,) pact power outside each bloc
-    own_side = p_own[:, None] + np.maximum(pact_out[own][:, None] - bloc_pact[None, :], 0.0)
-    alone_side = p_i[:, None] + np.maximum(
-        committed.sum() - committed[rows][:, None] - bloc_pact[None, :], 0.0
-    )
-    partner_side = p_i + pact_out[own]
-    if ties is not None and ties[rows].any():
+    if b.pact_total > 0:
+        own_side = p_own[:, None] + np.maximum(b.pact_out[own][:, None] - bloc_pact[None, :], 0.0)
+        alone_side = p_i[:, None] + np.maximum(b.pact_total - b.pact[rows][:, None] - bloc_pact, 0.0)
+        partner_side = p_i + b.pact_out[own]
+    else:  # no collective pact: each side is what the state or its bloc brings (x + 0 is x)
+        own_side, alone_side, partner_side = p_own[:, None], p_i[:, None], p_i
+    tied = None if ties is None else ties if everyone else ties[rows]
+    if tied is not None and tied.any():
         # expected aid of partners, Σ_k w_ik·p_k, from those outside its own bloc and outside B
-        aid_in = weighted_reach(ties[rows], p, labels, k)  # (R, K) Σ_{k∈B} w_ik·p_k
+        aid_in = b.weighted(tied)  # (R, K) Σ_{k∈B} w_ik·p_k
         aid_out = aid_in.sum(axis=1) - aid_in[r, own]
         own_side = own_side + aid_out[:, None] - aid_in
         alone_side = alone_side + aid_out[:, None] - aid_in
         partner_side = partner_side + aid_out
-    bloc_threat = net_threat(weighted, bloc_power, own_side, a) + pred[None, :]
-    alone_threat = net_threat(weighted, bloc_power, alone_side, a) + pred[None, :]
+    bloc_threat = net_threat(weighted, bloc_power, own_side, a)
+    bloc_threat += pred
+    alone_threat = net_threat(weighted, bloc_power, alone_side, a)
+    alone_threat += pred
     # the partners: the rest of the own alliance (power P_O − p_i), as if i stood alone against them
     # (with the pact and any tied partners outside its alliance on its side)
     rest = p_own - p_i
-    rest_share = np.where(total > 0, rest / total, 0.0)
-    partners = net_threat(weighted[r, own][:, None], rest[:, None], partner_side[:, None], a)[:, 0]
+    rest_share = rest / b.total if b.total > 0 else np.zeros(len(rows))
+    partners = net_threat(weighted[r, own], rest, partner_side, a)
     rest_pred = predominance_of(rest_share, params)
     partner_threat = np.where(rest > 0, partners + rest_pred, 0.0)
     bloc_threat[r, own] = partner_threat
     alone_threat[r, own] = partner_threat
 
-    outside = np.where(bloc_power[None, :] > 0, bloc_threat, -np.inf)
+    outside = np.where(bloc_power > 0, bloc_threat, -np.inf)
     outside[r, own] = -np.inf
     main = np.argmax(outside, axis=1)
     tau = outside[r, main]
@@ -305,10 +416,10 @@ def perceive(
         reach=reach,
         labels=labels,
         bloc_power=bloc_power,
-        leader=leader,
-        is_alliance=is_alliance,
+        leader=b.leader,
+        is_alliance=b.is_alliance,
         predominance=pred,
-        pact=committed,
+        pact=b.pact,
         bloc_pact=bloc_pact,
         weighted=weighted,
         side=own_side,
@@ -320,4 +431,5 @@ def perceive(
         tau_alone=tau_alone,
         partner_threat=partner_threat,
         params=params,
+        blocs=b,
     )

@@ -42,9 +42,12 @@ class Decision:
 
     def set(self, mask: np.ndarray, target: np.ndarray | int, reason: str) -> None:
         """Record a decision for the rows in `mask` (a target of STAY leaves them as they are)."""
-        target = np.broadcast_to(target, self.target.shape)
-        chosen = mask & (target != STAY)
-        self.target[chosen] = target[chosen]
+        if np.ndim(target) == 0:  # one target for every row in the mask
+            chosen = mask if target != STAY else np.zeros_like(mask)
+            self.target[chosen] = target
+        else:
+            chosen = mask & (target != STAY)
+            self.target[chosen] = np.asarray(target)[chosen]
         self.reason[chosen] = reason
         if self.options is not None:
             self.options[chosen] = -np.inf  # a plain choice replaces any ranking

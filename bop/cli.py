@@ -342,6 +342,13 @@ local_cluster_option = click.option(
     "(nothing is deleted), once no sweep is running in it.",
 )
 @click.option("--dry-run", is_flag=True, help="Check the file and show the plan; run nothing.")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="Runs per batch, written as one part per dataset (default: about 32 batches per worker, "
+    "at most 256 runs; a kill loses at most the batches in flight).",
+)
 @max_runs_option
 @allow_versions_option
 @progress_option
@@ -354,6 +361,7 @@ def sweep(
     resume: bool,
     force: bool,
     dry_run: bool,
+    batch: int | None,
     max_runs: int,
     allow_version_change: bool,
     progress: bool | None,
@@ -392,6 +400,7 @@ def sweep(
         progress=progress,
         allow_version_change=allow_version_change,
         force=force,
+        batch=batch,
     )
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0
     written = merged_files(result.merged) if result.merged else []

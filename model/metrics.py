@@ -69,12 +69,16 @@ def churn(before: np.ndarray, after: np.ndarray) -> float:
     """Jaccard distance between the sets of allied pairs of two membership vectors.
 
     A pair is allied when both states carry the same alliance label (not UNALIGNED). Counted through
-    the contingency table of labels, so it costs O(N) rather than O(N^2) pairs. 0 when both are empty.
+    the contingency table of labels (group sizes by bincount and one sort), so it costs O(N log N)
+    rather than O(N^2) pairs. 0 when both are empty.
     """
     both = (before != UNALIGNED) & (after != UNALIGNED)
-    pairs_before = _pair_count(np.unique(before[before != UNALIGNED], return_counts=True)[1])
-    pairs_after = _pair_count(np.unique(after[after != UNALIGNED], return_counts=True)[1])
-    joint = np.stack([before[both], after[both]], axis=1)
-    shared = _pair_count(np.unique(joint, axis=0, return_counts=True)[1]) if both.any() else 0
+    pairs_before = _pair_count(np.bincount(before[before != UNALIGNED]))
+    pairs_after = _pair_count(np.bincount(after[after != UNALIGNED]))
+    shared = 0
+    if both.any():
+        key = np.sort(before[both] * (int(after.max()) + 1) + after[both])  # one key per (before, after)
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        shared = _pair_count(np.diff(np.r_[starts, len(key)]))
     union = pairs_before + pairs_after - shared
     return 0.0 if union == 0 else 1.0 - shared / union

@@ -11,7 +11,7 @@ from mesa import DataCollector
 
 from agents.alliances import EVENT_COLUMNS, UNALIGNED, Alignments
 from agents.rules import REGISTRY
-from agents.situation import Situation, perceive
+from agents.situation import Blocs, Situation, blocs_of, perceive
 from agents.state import State
 from agents.strategy import STAY, defender_names, tie_names
 from model import invariants, metrics, power
@@ -93,6 +93,9 @@ class BalanceOfPowerModel(mesa.Model):
         for founders in world.alliances:
             self.alignments.form(list(founders), 0, "initial")
         self.conflict = Conflict(self) if p["war"] else None
+        self._blocs: Blocs | None = None  # the bloc structure, cached (`blocs`)
+        self._blocs_key: tuple[bytes, ...] = ()
+        self._views: dict[bool, tuple[Any, ...]] = {}  # the last view of many states, and what it read
         self.ties = np.zeros((self.n, self.n))  # ties[i, k]: i's partnership tie to k (hedgers; ODD §7.4)
         self.tie_log: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.reach = self._perceive_reach()
@@ -224,21 +227,55 @@ class BalanceOfPowerModel(mesa.Model):
             return self.reach_untrusted
         return self.reach_untrusted * (1.0 - self.params["tie_trust"] * self.ties)
 
-    def perceive(self, rows: np.ndarray) -> Situation:
-        """The situation as the states in `rows` see it now."""
-        return perceive(
+    def perceive(self, rows: np.ndarray, untrusted: bool = False) -> Situation:
+        """The situation as the states in `rows` see it now; `untrusted`: on the reach without the trust
+        ties put in partners, and with no tied aid (what hedgers weigh when choosing ties).
+
+        A view of many states is kept while nothing it reads has changed (the bloc structure, the reach,
+        the rows' ties): a request for any of its states is then its rows, the same numbers a fresh
+        build gives. So the movers of a year read the view realignment built until the first of them
+        moves, and the year's last measure is the next year's arming target."""
+        reach = self.reach_untrusted if untrusted else self.reach
+        blocs = self.blocs()
+        kept = self._views.get(untrusted)
+        if kept is not None and kept[1] is reach and kept[2] is blocs:
+            view_rows, _, _, view_ties, view, position = kept
+            at = position[rows]
+            if (at >= 0).all() and (untrusted or view_ties[rows].tobytes() == self.ties[rows].tobytes()):
+                if len(rows) == len(view_rows) and np.array_equal(rows, view_rows):
+                    return view
+                return view.only(at)
+        view = perceive(
             rows,
             power=self.power,
             alive=self.alive,
             membership=self.alignments.membership,
-            reach=self.reach,
+            reach=reach,
             revisionism=self.revisionism,
             strategy=self.strategy,
             distance=self.distance,
             params=self.params,
-            pact=np.isin(self.strategy, defender_names()),
-            ties=self.ties if self.ties.any() else None,
+            ties=None if untrusted else self.ties,
+            blocs=blocs,
         )
+        if len(rows) > 8:
+            position = np.full(self.n, -1)
+            position[rows] = np.arange(len(rows))
+            ties = self.ties if untrusted else self.ties.copy()
+            self._views[untrusted] = (rows.copy(), reach, blocs, ties, view, position)
+        return view
+
+    def blocs(self) -> Blocs:
+        """The bloc structure now (`agents.situation.blocs_of`), rebuilt only when power, life or a
+        membership has changed since it was last built: most perceptions in a step share one. The arrays
+        are compared byte for byte (cheaper than array_equal's checks; a changed bit rebuilds)."""
+        key = (self.power.tobytes(), self.alive.tobytes(), self.alignments.membership.tobytes())
+        if self._blocs is None or key != self._blocs_key:
+            pact = np.isin(self.strategy, defender_names())
+            membership = self.alignments.membership
+            self._blocs = blocs_of(self.power, self.alive, membership, pact, self.params)
+            self._blocs_key = key
+        return self._blocs
 
     def update_ties(self) -> None:
         """Each unaligned living state whose strategy holds ties (hedging) chooses them afresh on the
@@ -250,18 +287,7 @@ class BalanceOfPowerModel(mesa.Model):
         self.ties[:] = 0.0
         rows = np.flatnonzero(holders & (self.alignments.membership == UNALIGNED))
         if len(rows):
-            base = perceive(
-                rows,
-                power=self.power,
-                alive=self.alive,
-                membership=self.alignments.membership,
-                reach=self.reach_untrusted,
-                revisionism=self.revisionism,
-                strategy=self.strategy,
-                distance=self.distance,
-                params=self.params,
-                pact=np.isin(self.strategy, defender_names()),
-            )
+            base = self.perceive(rows, untrusted=True)
             for name in tie_names():
                 mask = self.strategy[rows] == name
                 rule = REGISTRY[name].ties
@@ -298,9 +324,12 @@ class BalanceOfPowerModel(mesa.Model):
         # the greatest threat any member would feel standing alone, from outside or from a partner (the
         # threat the alliance answers; a bandwagon alliance is held together by its own leader's threat)
         felt = np.maximum(situation.tau_alone, situation.partner_threat)
+        ids = membership[members]  # each alliance's worst, by one sort of its members (max is exact)
+        order = np.argsort(ids, kind="stable")
+        starts = np.flatnonzero(np.r_[True, ids[order][1:] != ids[order][:-1]])
+        worst = dict(zip(ids[order][starts].tolist(), np.maximum.reduceat(felt[order], starts), strict=True))
         for alliance in list(self.alignments.alliances.values()):
-            worst = felt[np.isin(members, alliance.members)].max()
-            if worst < self.params["threat_exit"]:
+            if worst[alliance.id] < self.params["threat_exit"]:
                 self.alignments.dissolve(alliance.id, self.steps, "threat_receded")
 
     def check_invariants(self) -> None:

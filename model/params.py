@@ -168,7 +168,7 @@ PARAMS: dict[str, Param] = {
     for p in [
         # world
         Param("scenario", str, "random", "Which world to build (see `bop scenarios`).", None, None),
-        Param("n_states", int, 20, "Number of states in the random world.", 2, 1000),
+        Param("n_states", int, 20, "Number of states in the random world.", 2, 5000),
         Param(
             "power_sigma",
             float,

@@ -8,6 +8,8 @@ import numpy as np
 from agents.situation import Situation
 from agents.strategy import LEAVE, Decision
 
+CATCHER_CHUNK = 32  # candidate catchers whose main threat is found at once, nearest first
+
 
 def counterweight(s: Situation, extra_ok: np.ndarray | None = None) -> np.ndarray:
     """For each deciding state, its preference (R, K) over the blocs to balance with (−inf: none).
@@ -59,11 +61,21 @@ def buck_catcher(s: Situation) -> np.ndarray:
         in_m = s.labels == m
         holds = s.bloc_power[s.labels] >= (1 + o) * s.bloc_power[m]
         k = np.flatnonzero(standing & ~in_m & holds)
-        k = k[s.main_of(k) == m]
         if len(k) == 0:
             continue
         reach = s.distance[:, in_m].min(axis=1)  # every state's distance to the threat bloc
         i = s.rows[q]
-        nearer = (reach[k][None, :] < reach[i][:, None]) & (k[None, :] != i[:, None])
-        result[q] = nearer.any(axis=1)
+        # Someone nearer than i catches the buck iff the nearest catcher is nearer than i (strictly, so
+        # never i itself): look for it among the candidates nearest first, asking each one's own main
+        # threat (O(N) each, kept per bloc structure) only until one stands against M.
+        k = k[reach[k] < reach[i].max()]
+        k = k[np.argsort(reach[k], kind="stable")]
+        nearest = np.inf
+        for start in range(0, len(k), CATCHER_CHUNK):
+            chunk = k[start : start + CATCHER_CHUNK]
+            catchers = chunk[s.stands_against(chunk) == m]
+            if len(catchers):
+                nearest = reach[catchers[0]]
+                break
+        result[q] = reach[i] > nearest
     return result

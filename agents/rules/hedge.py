@@ -54,23 +54,32 @@ def tie_benefit(s: Situation) -> np.ndarray:
 def fill(benefit: np.ndarray, cost: float, budget: float) -> np.ndarray:
     """Per row, argmin over w of −Σ_k b_k·w_k + cost·Σ_k w_k² on 0 ≤ w_k ≤ 1, Σ_k w_k ≤ budget: the
     water-filling w_k = clip((b_k − ν) / (2·cost), 0, 1) with the least ν ≥ 0 that keeps the budget
-    (bisection to machine precision). The quadratic term is the penalty on exclusive alignment: the
-    cheaper concentration is, the more the ties pile onto the single best partner."""
+    (bisection to machine precision: it stops once no bound moves). The quadratic term is the penalty
+    on exclusive alignment: the cheaper concentration is, the more the ties pile onto the single best
+    partner."""
 
-    def ties_at(nu: np.ndarray) -> np.ndarray:
-        return np.clip((benefit - nu[:, None]) / (2.0 * cost), 0.0, 1.0)
+    def ties_at(rows: np.ndarray, nu: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        out = np.subtract(rows, nu[:, None], out=out)
+        np.divide(out, 2.0 * cost, out=out)
+        return np.minimum(np.maximum(out, 0.0, out=out), 1.0, out=out)  # clip to [0, 1]
 
-    low = np.zeros(len(benefit))
-    over = ties_at(low).sum(axis=1) > budget
+    ties = ties_at(benefit, np.zeros(len(benefit)))
+    over = ties.sum(axis=1) > budget
     if over.any():
-        high = np.where(over, benefit.max(axis=1, initial=0.0), 0.0)
-        for _ in range(100):
+        rows = benefit[over]
+        low, high = np.zeros(len(rows)), rows.max(axis=1, initial=0.0)
+        work = np.empty_like(rows)
+        for halving in range(100):
+            if halving % 4 == 0:  # a fixed point is checked for every fourth halving (the rest repeat it)
+                before = np.concatenate([low, high])
             mid = (low + high) / 2
-            too_much = ties_at(mid).sum(axis=1) > budget
-            low = np.where(over & too_much, mid, low)
-            high = np.where(over & ~too_much, mid, high)
-        low = np.where(over, high, low)
-    return ties_at(low)
+            too_much = ties_at(rows, mid, work).sum(axis=1) > budget
+            np.copyto(low, mid, where=too_much)
+            np.copyto(high, mid, where=~too_much)
+            if halving % 4 == 0 and np.array_equal(before, np.concatenate([low, high])):
+                break  # a fixed point: every further halving would repeat this one
+        ties[over] = ties_at(rows, high)
+    return ties
 
 
 def choose_ties(s: Situation) -> np.ndarray:

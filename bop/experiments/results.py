@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from bop.experiments.store import (
     RESULTS,
     FolderError,
+    batch_count,
     compacted_path,
     part_runs,
     read_manifest,
@@ -124,7 +125,8 @@ def _tables(
         have = set(pc.unique(table.column("run")).to_pylist())
         tables.append(_select(_only(table, runs), keep, columns))
     for run, part in parts:
-        if run in have or (runs is not None and run not in runs):
+        single = batch_count(part) == 1  # a batch's part is keyed by its first run: read its rows
+        if single and (run in have or (runs is not None and run not in runs)):
             continue
         table = read_table(part, read)
         if have:  # a part holding several runs: only those the compacted file does not hold

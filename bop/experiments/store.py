@@ -5,6 +5,8 @@ compacted into one file per dataset when the sweep ends.
     DIR/_lock                        while a sweep runs: who holds the folder (pid, host, start time)
     DIR/results/part-000042.parquet  run 42's row; written last, so it marks the run as finished
     DIR/model/part-000042.parquet    run 42's per-step measures (when recorded), likewise events/, states/
+    DIR/results/part-000042-n125.parquet  a batch: the rows of 125 runs, the first of them run 42
+    DIR/model/part-000042-n125.parquet    their per-step measures; it counts only beside its results part
     DIR/results.parquet              the compacted results (one row per run, by run); model.parquet, ...
     DIR/results.csv                  the same rows as CSV, for R and spreadsheets
     DIR/_quarantine/                 parts found unreadable on --resume, moved aside (their runs run again)
@@ -44,7 +46,7 @@ QUARANTINE = "_quarantine"
 TEMPORARY = "_tmp-"
 CHUNK_ROWS = 100_000  # rows per row group of a compacted file (bounds compaction's memory)
 CHUNK_PARTS = 64  # parts read at once: each small table costs memory of its own until combined
-PART = re.compile(r"^part-(\d+)\.parquet$")
+PART = re.compile(r"^part-(\d+)(?:-n(\d+))?\.parquet$")
 MANIFEST_KEYS = ("experiment", "runs", "seeds", "versions", "status", "sessions")
 
 
@@ -56,17 +58,26 @@ class OutError(FolderError):
     """The --out folder cannot be made or written to: a bad option value, found before any work."""
 
 
-def part_path(root: Path, dataset: str, run: int) -> str:
-    """Where run `run`'s part of `dataset` lives.
+def part_path(root: Path, dataset: str, run: int, count: int = 1) -> str:
+    """Where run `run`'s part of `dataset` lives; with `count` > 1, the part of a batch of that many runs
+    whose first (lowest) run is `run`.
 
     Part paths are plain strings: pathlib interns every path component, and interned strings are never
     freed (Python 3.12), so Path objects would make a long sweep's memory grow with its runs.
     """
-    return os.path.join(root, dataset, f"part-{run:06d}.parquet")
+    name = f"part-{run:06d}.parquet" if count == 1 else f"part-{run:06d}-n{count}.parquet"
+    return os.path.join(root, dataset, name)
+
+
+def batch_count(path: str) -> int:
+    """How many runs a part holds by its name: 1 for a run's part, n for a batch's `part-R-n<n>`."""
+    match = PART.match(os.path.basename(path))
+    return int(match.group(2)) if match and match.group(2) else 1
 
 
 def iter_parts(root: Path, dataset: str) -> Iterator[tuple[int, str]]:
-    """The parts present in one dataset as (run id, path), read lazily from the folder."""
+    """The parts present in one dataset as (run id, path), read lazily from the folder; a batch's part
+    is keyed by its first run (`batch_count` says how many it holds)."""
     folder = os.path.join(root, dataset)
     if not os.path.isdir(folder):
         return
@@ -78,7 +89,7 @@ def iter_parts(root: Path, dataset: str) -> Iterator[tuple[int, str]]:
 
 
 def part_runs(root: Path, dataset: str) -> dict[int, str]:
-    """The parts present in one dataset, by run id."""
+    """The parts present in one dataset, by run id (a batch's by its first run)."""
     return dict(iter_parts(root, dataset))
 
 
@@ -148,8 +159,15 @@ def compacted_runs(root: Path, dataset: str = RESULTS) -> set[int]:
 
 
 def finished_runs(root: Path) -> set[int]:
-    """Runs whose results row is on disk (finished, whether ok or failed): compacted, or in a part."""
-    return compacted_runs(root) | set(part_runs(root, RESULTS))
+    """Runs whose results row is on disk (finished, whether ok or failed): compacted, or in a part (a
+    batch's runs read from its `run` column)."""
+    finished = compacted_runs(root)
+    for run, path in iter_parts(root, RESULTS):
+        if batch_count(path) == 1:
+            finished.add(run)
+        else:
+            finished |= set(part_contents(path)[1])
+    return finished
 
 
 def datasets(root: Path) -> list[str]:
@@ -166,6 +184,43 @@ def write_output(root: Path, output: RunOutput) -> None:
         if len(frame):
             _write_atomic(pa.Table.from_pandas(frame, preserve_index=False), part_path(root, name, run))
     _write_atomic(pa.Table.from_pylist([output.row]), part_path(root, RESULTS, run))
+
+
+def write_batch(root: Path, outputs: list[RunOutput]) -> None:
+    """Make a batch of runs durable as one part per dataset (a single run as its own part): the frames
+    first, then the results rows, whose part commits every run of the batch at once."""
+    if len(outputs) == 1:
+        write_output(root, outputs[0])
+        return
+    first, count = min(o.row["run"] for o in outputs), len(outputs)
+    names = dict.fromkeys(name for o in outputs for name in o.frames)
+    for name in names:
+        tables = [
+            pa.Table.from_pandas(frame, preserve_index=False)
+            for o in outputs
+            if (frame := o.frames.get(name)) is not None and len(frame)
+        ]
+        if tables:
+            table = pa.concat_tables(tables, promote_options="permissive")
+            _write_atomic(table, part_path(root, name, first, count))
+    rows = [pa.Table.from_pylist([o.row]) for o in outputs]  # a failed run's row has fewer columns
+    results = pa.concat_tables(rows, promote_options="permissive")
+    _write_atomic(results, part_path(root, RESULTS, first, count))
+
+
+def remove_orphans(root: Path) -> list[str]:
+    """Delete the batch parts whose results part is missing (a sweep killed while writing the batch):
+    their runs are not finished and run again, in batches of other names."""
+    committed = {os.path.basename(path) for _, path in iter_parts(root, RESULTS)}
+    removed = []
+    for dataset in datasets(root):
+        if dataset == RESULTS:
+            continue
+        for _, path in iter_parts(root, dataset):
+            if batch_count(path) > 1 and os.path.basename(path) not in committed:
+                os.unlink(path)
+                removed.append(path)
+    return removed
 
 
 def remove_temporaries(root: Path) -> None:
@@ -206,7 +261,7 @@ def _write_atomic(table: pa.Table, path: str) -> None:
 
 def unreadable_parts(root: Path, one_row: bool = True) -> dict[int, list[str]]:
     """Parts whose Parquet footer cannot be read (or, with `one_row`, a results part without its one
-    row), by run."""
+    row, or a batch's without a row per run), by run (a batch's by its first run)."""
     bad: dict[int, list[str]] = {}
     for dataset in datasets(root):
         for run, path in iter_parts(root, dataset):
@@ -214,7 +269,7 @@ def unreadable_parts(root: Path, one_row: bool = True) -> dict[int, list[str]]:
                 rows = pq.read_metadata(path).num_rows
             except (OSError, ValueError, pa.ArrowException):
                 rows = -1
-            if rows < 0 or (one_row and dataset == RESULTS and rows != 1):
+            if rows < 0 or (one_row and dataset == RESULTS and rows != batch_count(path)):
                 bad.setdefault(run, []).append(path)
     return bad
 
@@ -312,6 +367,10 @@ def compact(root: Path, chunk_rows: int = CHUNK_ROWS) -> Compaction:
     for _, runs in contents.get(RESULTS, {}).values():
         finished |= set(runs)
     eligible = finished - bad
+    committed = {os.path.basename(path) for path in contents.get(RESULTS, {})}
+    for parts_of in contents.values():  # a batch part without its results part is an orphan
+        for path in [p for p in parts_of if batch_count(p) > 1 and os.path.basename(p) not in committed]:
+            del parts_of[path]
     done = Compaction(left=sorted(bad))
     names = sorted(set(datasets(root)) | set(compacted_datasets(root)), key=lambda d: (d == RESULTS, d))
     for dataset in names:

@@ -1,8 +1,11 @@
-"""Running an experiment: every missing run on an executor, each result made durable as it arrives.
+"""Running an experiment: every missing run on an executor, in batches, each batch made durable as a
+whole before its runs count as done.
 
 The executor is any `concurrent.futures.Executor`: this process (1 worker), a local process pool,
-or a Dask cluster (`Client(...).get_executor()`). Only a bounded number of runs is in flight and
-each result is written to disk at once, so the sweep's memory stays flat however many runs it has.
+or a Dask cluster (`Client(...).get_executor()`). Each task is a batch of runs (`batch_size`) that
+the worker runs and writes itself, one atomic part per dataset (on a remote Dask cluster, whose workers
+may not see the folder, the sweep process writes it). Only a bounded number of batches is in flight,
+so the sweep's memory stays flat however many runs it has.
 The output folder is locked for the sweep's life; Ctrl-C and SIGTERM stop it cleanly; pool workers
 end with the sweep however it ends (docs/experiments.md, "Nothing is lost").
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -35,6 +39,8 @@ from bop.experiments.progress import meter
 from bop.experiments.runner import RunOutput, run_one, worker_init
 from model.params import shown
 
+BATCHES_PER_SLOT = 32  # batches a sweep's runs are cut into per parallel slot (durability vs files)
+MAX_BATCH = 256  # runs in one batch at most: a kill loses at most this many runs per slot
 PACKAGES = ("balance-of-power", "mesa", "numpy", "pandas", "pyarrow", "tqdm", "dask", "distributed")
 
 
@@ -61,6 +67,27 @@ class SweepResult:
     seconds: float
     executor: str
     merged: store.Compaction | None = None  # what the final compaction did (None: parts kept)
+    batch: int = 1  # runs per batch (one part per dataset each)
+
+
+def batch_size(runs: int, slots: int) -> int:
+    """Runs per batch: about BATCHES_PER_SLOT batches per slot, at most MAX_BATCH runs, at least 1. A
+    sweep of a few hundred runs keeps one part per run; 10,000 tiny runs on 2 workers make 64 batches."""
+    return max(1, min(MAX_BATCH, -(-runs // (BATCHES_PER_SLOT * slots))))
+
+
+def run_batch(specs: list[RunSpec], out: str | None) -> tuple[list[RunOutput], str | None]:
+    """Run a batch (in a worker) and, given the sweep's folder, write it there, one atomic part per
+    dataset; return the outputs (only their rows once written) and the reason a write failed, if one did
+    (a full disk: the batch is not done)."""
+    outputs = [run_one(spec) for spec in specs]
+    if out is None:
+        return outputs, None
+    try:
+        store.write_batch(Path(out), outputs)
+    except OSError as err:
+        return [], str(err.strerror or err)
+    return [RunOutput(o.row) for o in outputs], None
 
 
 class InlineExecutor(cf.Executor):
@@ -184,7 +211,7 @@ def open_executor(
     else:
         # forkserver: workers start from a clean process that has imported the model once.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["bop.experiments.runner"])
+        context.set_forkserver_preload(["bop.experiments.runner", "bop.experiments.sweep"])
         with cf.ProcessPoolExecutor(
             workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),)
         ) as pool:
@@ -211,13 +238,15 @@ def run_sweep(
     force: bool = False,
     compact: bool = True,
     say: Callable[[str], None] = note,
+    batch: int | None = None,
 ) -> SweepResult:
     """Run every run of `experiment` not yet in `out`, holding the folder's lock throughout.
 
     `text` is the experiment file kept in the manifest (default: the text it was read from). Ctrl-C and
     SIGTERM end the sweep with Stopped once the manifest says so; a folder problem is a SweepError.
     `force` moves a sweep already in `out` aside (to `out.old-<time>`) and starts afresh; `compact`
-    merges the parts into one file per dataset at the end (False keeps them, as sweeps before did).
+    merges the parts into one file per dataset at the end (False keeps them, as sweeps before did);
+    `batch` sets the runs per batch (default: `batch_size`).
     """
     if force and resume:
         raise SweepError("--force and --resume exclude each other: --force starts the sweep again")
@@ -234,6 +263,7 @@ def run_sweep(
             allow_version_change,
             say,
             compact,
+            batch,
         )
 
 
@@ -274,17 +304,25 @@ def _run_locked(
     allow_version_change: bool,
     say: Callable[[str], None],
     compact: bool = True,
+    batch: int | None = None,
 ) -> SweepResult:
     manifest = prepare(experiment, out, text, resume, allow_version_change, say)
     finished = store.finished_runs(out)
     todo = (spec for spec in experiment.runs() if spec.run not in finished)
+    runs_left = experiment.total - len(finished)
     start = time.perf_counter()
     signals = Signals()
     merged: store.Compaction | None = None
     with signals.installed():
         # The executor opens first: a wrong scheduler address leaves no half-started sweep behind.
         with open_executor(workers, scheduler, local_cluster) as (executor, slots, where):
-            session: dict[str, Any] = {"started": _now(), "executor": where, "commit": git_commit()["commit"]}
+            batch = batch_size(runs_left, slots) if batch is None else batch
+            session: dict[str, Any] = {
+                "started": _now(),
+                "executor": where,
+                "commit": git_commit()["commit"],
+                "batch": batch,
+            }
             if manifest["versions"] != (now := versions()):
                 session["versions"] = now  # allowed by --allow-version-change, and recorded
             manifest["sessions"].append(session)
@@ -298,19 +336,24 @@ def _run_locked(
             )
             try:
                 with meter(progress, experiment.name, experiment.total, len(finished)) as bar:
-                    for output in execute(executor, todo, slots):
-                        with signals.held():
-                            try:
-                                store.write_output(out, output)
-                            except OSError as err:
-                                full = SweepError(
-                                    f"cannot write run {output.row['run']} to {out}: {err.strerror or err}; "
-                                    "the finished runs are saved: make room, then finish with --resume"
-                                )
-                                break
-                        ran += 1
-                        failed += output.row["status"] != "ok"
-                        bar.update(1)
+                    # workers write their own batches, unless they may not see the folder (a cluster)
+                    writer = None if scheduler else out
+                    for chunk, outputs, error in execute(executor, todo, slots, batch, writer):
+                        if error is None and writer is None:
+                            with signals.held():
+                                try:
+                                    store.write_batch(out, outputs)
+                                except OSError as err:
+                                    error = str(err.strerror or err)
+                        if error is not None:
+                            full = SweepError(
+                                f"cannot write run {chunk[0].run} to {out}: {error}; "
+                                "the finished runs are saved: make room, then finish with --resume"
+                            )
+                            break
+                        ran += len(outputs)
+                        failed += sum(o.row["status"] != "ok" for o in outputs)
+                        bar.update(len(outputs))
                 status = "complete" if full is None else "interrupted"
             except Stopped as stop:
                 session["stopped_by"] = signal.Signals(stop.signum).name
@@ -332,7 +375,7 @@ def _run_locked(
         if compact:  # every run is done: one file per dataset, once the workers are gone
             merged = merge_parts(out, say)
     seconds = time.perf_counter() - start
-    return SweepResult(experiment.total, len(finished), ran, failed, seconds, where, merged)
+    return SweepResult(experiment.total, len(finished), ran, failed, seconds, where, merged, batch)
 
 
 def merge_parts(out: Path, say: Callable[[str], None] = note) -> store.Compaction | None:
@@ -391,27 +434,32 @@ def ensure_sweep(
     return folder
 
 
-def execute(executor: cf.Executor, specs: Iterator[RunSpec], slots: int) -> Iterator[RunOutput]:
-    """Yield run outputs as they finish, keeping at most two tasks per slot in flight."""
+def execute(
+    executor: cf.Executor, specs: Iterator[RunSpec], slots: int, batch: int = 1, out: Path | None = None
+) -> Iterator[tuple[list[RunSpec], list[RunOutput], str | None]]:
+    """Yield (specs, outputs, write error) batch by batch as they finish, keeping at most two batches per
+    slot in flight; with `out`, the workers have written each batch there before it is yielded."""
     limit = 1 if isinstance(executor, InlineExecutor) else 2 * slots
     queue = iter(specs)
-    pending: set[cf.Future] = set()
+    pending: dict[cf.Future, list[RunSpec]] = {}
+    folder = None if out is None else str(out)
     try:
         while True:
-            while len(pending) < limit and (spec := next(queue, None)) is not None:
-                pending.add(executor.submit(run_one, spec))
+            while len(pending) < limit and (chunk := list(itertools.islice(queue, batch))):
+                pending[executor.submit(run_batch, chunk, folder)] = chunk
             if not pending:
                 return
-            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:
+                chunk = pending.pop(future)
                 try:
-                    output = future.result()
+                    outputs, error = future.result()
                 except Exception as err:  # run_one records model errors, so this is the executor's
                     raise SweepError(
                         f"the executor lost a run ({type(err).__name__}: {shown(str(err), 200)}); "
                         "finished runs are saved: rerun with --resume"
                     ) from None
-                yield output
+                yield chunk, outputs, error
     finally:
         for future in pending:
             future.cancel()
@@ -467,6 +515,7 @@ def prepare(
             )
         check_versions(manifest, out, allow_version_change, say)
         store.remove_temporaries(out)
+        store.remove_orphans(out)  # a batch killed between its parts: its runs run again
         broken = store.unreadable_compacted(out)
         if broken:
             moved = store.quarantine_compacted(out)

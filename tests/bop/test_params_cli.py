@@ -37,7 +37,7 @@ def test_params_markdown_gives_every_parameter_as_docs_odd_table_has_it_plus_its
     for name, (default, allowed, section, meaning) in rows.items():
         assert [default, allowed, meaning] == odd[name], name
         assert re.search(rf"^#{{2,3}} {re.escape(section[1:])}\.? ", ODD, re.M), (name, section)
-    assert rows["n_states"][:3] == ["20", "2 – 1000", "§5"] and rows["war_rate"][2] == "§7.6"
+    assert rows["n_states"][:3] == ["20", "2 – 5000", "§5"] and rows["war_rate"][2] == "§7.6"
 
 
 def test_params_with_a_scenario_adds_its_own_and_leaves_out_what_it_ignores():
@@ -49,7 +49,7 @@ def test_params_with_a_scenario_adds_its_own_and_leaves_out_what_it_ignores():
     assert "not used by scenario eurasia-2016 (refused by --set): " in result.output
     assert "n_states" in result.output.splitlines()[-1]
     plain = CliRunner().invoke(cli, ["params"]).output
-    assert "n_states = 20   (2 – 1000)   ODD §5\n    Number of states in the random world.\n" in plain
+    assert "n_states = 20   (2 – 5000)   ODD §5\n    Number of states in the random world.\n" in plain
 
 
 def test_the_nearest_name_is_suggested_and_a_far_one_gets_the_whole_list():

@@ -16,6 +16,7 @@ from distributed import LocalCluster
 
 from bop.analysis.wars import rate_table
 from bop.cli import cli
+from bop.experiments import store
 from bop.experiments.experiment import load_experiment
 from bop.experiments.results import load_manifest, load_steps, load_sweep
 from bop.experiments.runner import TIMING
@@ -156,6 +157,51 @@ def test_resume_runs_only_what_is_missing(tiny_sweep, tmp_path):
     assert len(load_manifest(out)["sessions"]) == 2
 
 
+def test_batches_write_one_part_per_dataset_and_read_back_as_one_part_per_run(tiny_sweep, tmp_path):
+    path, one = tiny_sweep
+    out = tmp_path / "batched"
+    result = sweep(path, out, workers=2, batch=5, compact=False)
+    assert result.batch == 5 and load_manifest(out)["sessions"][0]["batch"] == 5
+    # 12 runs in batches of 5 (two workers each take the next five): 5 + 5 + 2
+    names = sorted(p.name for p in (out / "results").glob("part-*"))
+    assert names == ["part-000000-n5.parquet", "part-000005-n5.parquet", "part-000010-n2.parquet"]
+    assert sorted(p.name for p in (out / "model").glob("part-*")) == names
+    assert store.finished_runs(out) == set(range(12))
+    pd.testing.assert_frame_equal(results(out), results(one))
+    for dataset in ("model", "events"):
+        pd.testing.assert_frame_equal(load_steps(out, dataset), load_steps(one, dataset))
+    merged = store.compact(out)
+    assert merged.runs == 12 and not (out / "results").exists()
+    pd.testing.assert_frame_equal(results(out), results(one))
+
+
+def test_a_batch_killed_between_its_parts_runs_again_without_its_orphan_rows(tiny_sweep, tmp_path):
+    path, one = tiny_sweep
+    out = tmp_path / "out"
+    sweep(path, out, workers=1, batch=4, compact=False)
+    # as if killed after the batch of runs 4-7 wrote its steps but before its results part: the runs are
+    # not finished, and their orphan steps are neither read nor kept
+    os.remove(part_path(out, "results", 4, 4))
+    assert store.finished_runs(out) == set(range(12)) - {4, 5, 6, 7}
+    assert not {4, 5, 6, 7} & set(load_steps(out, "model")["run"])
+    result = sweep(path, out, workers=1, batch=3, resume=True)
+    assert (result.skipped, result.ran) == (8, 4)
+    assert not os.path.exists(part_path(out, "model", 4, 4))  # the orphan was removed, not merged
+    pd.testing.assert_frame_equal(results(out), results(one))
+    for dataset in ("model", "events"):
+        pd.testing.assert_frame_equal(load_steps(out, dataset), load_steps(one, dataset))
+
+
+def test_the_batch_size_keeps_small_sweeps_one_part_per_run_and_caps_large_ones():
+    from bop.experiments.sweep import MAX_BATCH, batch_size
+
+    assert batch_size(48, 2) == 1  # 48 runs <= 32 batches x 2 slots: one part per run
+    assert batch_size(120, 2) == 2
+    assert batch_size(10_000, 2) == 157  # ceil(10,000 / 64): 64 batches
+    assert batch_size(10_000_000, 1) == MAX_BATCH
+    assert batch_size(0, 4) == 1
+
+
 def test_an_existing_sweep_needs_resume_and_the_same_experiment(tiny_sweep, tmp_path):
     path, out = tiny_sweep
     with pytest.raises(SweepError, match="--resume"):
@@ -180,16 +226,17 @@ def test_dry_run_shows_the_plan_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(tmp_path):
+@pytest.mark.parametrize("batch", [1, 3])
+def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(tmp_path, batch):
     # big enough that the kill lands mid-way: 48 runs of ~0.1 s on two workers
     path = write(tmp_path, "steps = 50\nreplications = 16\nseed = 3\n[grid]\nn_states = [12, 14, 16]", "kill")
     out = tmp_path / "killed"
     bop = str(Path(sys.executable).with_name("bop"))
-    args = [bop, "sweep", str(path), "--workers", "2", "--out", str(out)]
+    args = [bop, "sweep", str(path), "--workers", "2", "--out", str(out), "--batch", str(batch)]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while len(list((out / "results").glob("part-*"))) < 8:
+        while len(list((out / "results").glob("part-*"))) * batch < 8:
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline
             time.sleep(0.01)
@@ -201,7 +248,7 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(tmp_path):
         except ProcessLookupError:
             pass
         proc.stderr.close()
-    finished = len(list((out / "results").glob("part-*")))
+    finished = len(store.finished_runs(out))
     assert 8 <= finished < 48, "the kill must land mid-way"
     assert load_manifest(out)["status"] == "running"  # it never got to say otherwise
 

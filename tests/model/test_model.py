@@ -92,7 +92,7 @@ def test_agents_read_the_model_arrays():
 @pytest.mark.parametrize(
     ("params", "named", "allowed"),
     [
-        ({"n_states": 1}, "n_states", "2 to 1000"),
+        ({"n_states": 1}, "n_states", "2 to 5000"),
         ({"n_states": 2.5}, "n_states", "integer"),
         ({"growth_sd": -0.1}, "growth_sd", "0.0 to 0.2"),
         ({"strategy": "chaos"}, "strategy", "balance, bandwagon"),
