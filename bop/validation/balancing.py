@@ -150,8 +150,9 @@ register(
         data="a proposition of theory, not a data set: the sign of the difference is the target.",
         world=(
             "random worlds, one strategy for every state (balance, or bandwagon), war off and on, N = 10 "
-            "and 40, 200 years, the same seeds in every cell. Read with the balance rule of docs/ODD.md "
-            "§7.4: a rule that caps blocs at the hegemony line makes this an input, not a finding."
+            "and 40, 200 years, the same seeds in every cell. No rule caps a bloc at the hegemony line "
+            "(docs/ODD.md §7.4: balancers join the smallest sufficient coalition), so the sign is the "
+            "model's finding, not its input."
         ),
         design=design,
         evaluate=evaluate,

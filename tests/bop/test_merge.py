@@ -91,12 +91,14 @@ def test_the_csv_has_the_results_rows_with_missing_values_as_empty_cells(sweeps)
 
 def test_polars_reads_the_compacted_files_as_they_are(sweeps):
     import polars as pl  # a dev dependency: missing, the test fails rather than skips
+
     _, compacted, _ = sweeps
     assert pl.read_parquet(compacted / "results.parquet")["run"].to_list() == list(range(RUNS))
 
 
 def test_duckdb_reads_the_compacted_files_as_they_are(sweeps):
     import duckdb  # a dev dependency
+
     _, compacted, _ = sweeps
     count = duckdb.sql(f"select count(distinct run) from '{compacted / 'model.parquet'}'").fetchall()
     assert count == [(RUNS,)]

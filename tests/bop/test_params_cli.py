@@ -44,7 +44,10 @@ def test_params_with_a_scenario_adds_its_own_and_leaves_out_what_it_ignores():
     result = CliRunner().invoke(cli, ["params", "--scenario", "eurasia-2016", "--markdown"])
     assert result.exit_code == 0, result.output
     rows = markdown_rows(result.output)
-    assert rows["kazakhstan_strategy"][:2] == ["hedge", "balance, bandwagon, buckpass, collective, hedge, landscape"]
+    assert rows["kazakhstan_strategy"][:2] == [
+        "hedge",
+        "balance, bandwagon, buckpass, collective, hedge, landscape",
+    ]
     assert "n_states" not in rows and "war" in rows
     assert "not used by scenario eurasia-2016 (refused by --set): " in result.output
     assert "n_states" in result.output.splitlines()[-1]
