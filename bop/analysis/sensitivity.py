@@ -25,6 +25,7 @@ from bop.experiments.experiment import (
     Experiment,
     ExperimentError,
     check_size,
+    integer_field,
     parse_experiment,
     read_toml,
 )
@@ -86,10 +87,10 @@ def parse_sensitivity(
     method = raw.get("method", "morris")
     if method not in METHODS:
         raise ExperimentError(f"method: must be one of {', '.join(METHODS)}, got {shown(method)}")
-    n = _integer(raw, "n", 10, low=2)
+    n = integer_field(raw, "n", 10, low=2)
     if method == "sobol" and n & (n - 1):
         raise ExperimentError(f"n: Sobol' sampling needs a power of 2 (e.g. 8, 16, 64), got {shown(n)}")
-    levels = _integer(raw, "levels", 4, low=2, high=MAX_LEVELS)
+    levels = integer_field(raw, "levels", 4, low=2, high=MAX_LEVELS)
     if levels % 2:
         raise ExperimentError(f"levels: Morris levels must be even, got {levels}")
     scenario = get_scenario(base.scenario)
@@ -228,16 +229,3 @@ def _numeric_summary_fields() -> list[str]:
     """The summary fields that are numbers (read off a two-state model, which costs nothing)."""
     summary = BalanceOfPowerModel(rng=0, n_states=2, record_states=False).summary()
     return [k for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)]
-
-
-def _integer(raw: Mapping[str, Any], key: str, default: int, low: int, high: int | None = None) -> int:
-    value = raw.get(key, default)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ExperimentError(f"{key}: must be an integer {allowed}, got {shown(value)}")
-    return value

@@ -212,9 +212,9 @@ def parse_experiment(
         scenario = get_scenario(scenario_name)
     except ParameterError as err:
         raise ExperimentError(f"scenario: {err}") from None
-    steps = _count(raw, "steps", 200, low=0, high=MAX_STEPS)
-    replications = _count(raw, "replications", 1, low=1)
-    seed = _count(raw, "seed", 0, low=0)
+    steps = integer_field(raw, "steps", 200, low=0, high=MAX_STEPS)
+    replications = integer_field(raw, "replications", 1, low=1)
+    seed = integer_field(raw, "seed", 0, low=0)
     specs = {**PARAMS, **scenario.params}
     record = _record(raw.get("record", {}))
 
@@ -356,7 +356,7 @@ def _record(raw: Any) -> Record:
     model = raw.get("model", False)
     if not isinstance(model, bool):
         raise ExperimentError(f"record.model: must be true or false, got {shown(model)}")
-    every = _count(raw, "every", 1, low=1, prefix="record.", high=MAX_STEPS)
+    every = integer_field(raw, "every", 1, low=1, prefix="record.", high=MAX_STEPS)
     logs = raw.get("logs", [])
     if not isinstance(logs, list) or any(log not in LOGS for log in logs):
         raise ExperimentError(f"record.logs: must be a list of {', '.join(LOGS)}; got {shown(logs)}")
@@ -390,7 +390,7 @@ def _sample_table(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ExperimentError(f"sample: must be a table, got {shown(raw)}")
     _no_unknown(raw, SAMPLE_KEYS, "sample.")
-    _count(raw, "points", 0, low=1, prefix="sample.")
+    integer_field(raw, "points", 0, low=1, prefix="sample.")
     if "points" not in raw:
         raise ExperimentError("sample.points: missing; say how many points to draw")
     method = raw.get("method", "latin")
@@ -452,9 +452,10 @@ def _typed(raw: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     return value
 
 
-def _count(
+def integer_field(
     raw: Mapping[str, Any], key: str, default: int, low: int, prefix: str = "", high: int | None = None
 ) -> int:
+    """An integer field of an experiment file, in its range, or an ExperimentError naming it."""
     value = raw.get(key, default)
     if (
         isinstance(value, bool)
