@@ -108,7 +108,9 @@ def Page() -> None:
             ShowSteps(model.value)
         with solara.Card("Parameters"):
             ParameterPanel(controls, values)
-    with solara.lab.Tabs(lazy=True):
+    # Not lazy: a lazy tab unmounts the World charts when Compare is chosen, and a chart whose
+    # (debounced) redraw was still pending then fails in the browser with a page error.
+    with solara.lab.Tabs():
         with solara.lab.Tab("World"):
             LiveViews(model.value)
         with solara.lab.Tab("Compare"):
