@@ -219,9 +219,21 @@ def open_executor(
                 yield pool, workers, f"process pool ({workers} workers)"
             except BaseException:
                 # Stopped or failed: do not wait for the runs in flight (they would be thrown away).
-                for process in list((pool._processes or {}).values()):
-                    process.terminate()
+                stop_workers(pool)
                 raise
+
+
+def stop_workers(executor: Any) -> None:
+    """End a process pool's workers now, before the manifest counts the finished runs: a worker writes
+    its own parts, and one still running would add a run after the count. (A part is written to a
+    temporary and renamed, so a worker ended mid-write leaves a temporary, never half a part.)"""
+    if not isinstance(executor, cf.ProcessPoolExecutor):
+        return
+    processes = list((executor._processes or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def run_sweep(
@@ -359,6 +371,8 @@ def _run_locked(
                 session["stopped_by"] = signal.Signals(stop.signum).name
                 raise
             finally:
+                if status != "complete":
+                    stop_workers(executor)
                 session.update(finished=_now(), ran=ran, failed=failed)
                 manifest.update(
                     status=status, finished=session["finished"], counts=count_runs(out, experiment)
