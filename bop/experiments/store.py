@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -243,20 +243,28 @@ def holds_only_leftovers(root: Path) -> bool:
     return True
 
 
-def _write_atomic(table: pa.Table, path: str) -> None:
-    folder, name = os.path.split(path)
-    os.makedirs(folder, exist_ok=True)
+@contextlib.contextmanager
+def _replacing(path: str | os.PathLike[str], mode: str = "wb", **options: Any) -> Iterator[IO[Any]]:
+    """A file that takes the place of `path` whole: written to a temporary beside it, on disk (fsynced)
+    before it is renamed, so a crash leaves no empty file and a full disk no half one (it is removed)."""
+    folder, name = os.path.split(os.fspath(path))
     temporary = os.path.join(folder, f"{TEMPORARY}{os.getpid()}-{name}")
     try:
-        with open(temporary, "wb") as file:
-            pq.write_table(table, file)
+        with open(temporary, mode, **options) as file:
+            yield file
             file.flush()
-            os.fsync(file.fileno())  # on disk before it is named: a crash leaves no empty part
+            os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)  # a full disk leaves no half part behind
+            os.unlink(temporary)
         raise
+
+
+def _write_atomic(table: pa.Table, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with _replacing(path) as file:
+        pq.write_table(table, file)
 
 
 def unreadable_parts(root: Path, one_row: bool = True) -> dict[int, list[str]]:
@@ -423,23 +431,13 @@ def _write_compacted(
         chunks[-1].append(run)
         size += rows[run]
     held = {path: len(runs) for path, (_, runs) in parts.items()}
-    temporary = os.path.join(root, f"{TEMPORARY}{os.getpid()}-{dataset}.parquet")
     written = 0
-    try:
-        with open(temporary, "wb") as file, pq.ParquetWriter(file, schema) as writer:
-            for chunk in chunks:
-                table = _chunk(target, chunk, source, held, schema)
-                writer.write_table(table, row_group_size=max(1, len(table)))
-                written += len(table)
-            writer.close()
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-        _fsync_folder(root)  # the new name is on disk before the parts it replaces are removed
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with _replacing(target) as file, pq.ParquetWriter(file, schema) as writer:
+        for chunk in chunks:
+            table = _chunk(target, chunk, source, held, schema)
+            writer.write_table(table, row_group_size=max(1, len(table)))
+            written += len(table)
+    _fsync_folder(root)  # the new name is on disk before the parts it replaces are removed
     return written
 
 
@@ -483,17 +481,8 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 def _write_csv(root: Path) -> None:
     """DIR/results.csv from the compacted results: one row per run, a missing value as an empty cell."""
     frame = read_table(compacted_path(root, RESULTS)).to_pandas()
-    temporary = root / f"{TEMPORARY}{os.getpid()}-{CSV}"
-    try:
-        with open(temporary, "w", encoding="utf-8", newline="") as file:
-            frame.to_csv(file, index=False)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, root / CSV)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    with _replacing(root / CSV, "w", encoding="utf-8", newline="") as file:
+        frame.to_csv(file, index=False)
 
 
 def _fsync_folder(root: Path) -> None:
@@ -534,17 +523,8 @@ def read_manifest(root: Path) -> dict[str, Any] | None:
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest atomically (flushed to disk first, so a crash never leaves it empty)."""
     root.mkdir(parents=True, exist_ok=True)
-    temporary = root / f"{TEMPORARY}{os.getpid()}-{MANIFEST}"
-    try:
-        with open(temporary, "w") as file:
-            file.write(json.dumps(manifest, indent=2, default=str) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, root / MANIFEST)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    with _replacing(root / MANIFEST, "w") as file:
+        file.write(json.dumps(manifest, indent=2, default=str) + "\n")
 
 
 def check_writable(folder: Path, option: str = "--out") -> None:
